@@ -1,0 +1,107 @@
+// Package result is the grader's result model: one run's scores per check, lab,
+// week and in total. Every report format (text, JSON, Markdown, JUnit, …) is
+// written from a Run, and the JSON encoding of a Run is the contract
+// "netlabs/result/v1" that CI and gradebooks read.
+package result
+
+// Schema names the JSON encoding of Run.
+const Schema = "netlabs/result/v1"
+
+// Status is a check's verdict.
+type Status string
+
+// The verdicts. Only StatusPass earns points.
+const (
+	StatusPass    Status = "pass"    // the check's test sent its own pass event
+	StatusFail    Status = "fail"    // the test failed
+	StatusError   Status = "error"   // the lab did not build, broke a policy rule, or crashed
+	StatusTimeout Status = "timeout" // the test ran out of time
+	StatusLeak    Status = "leak"    // the test passed its assertions but left goroutines running
+	StatusNotRun  Status = "not_run" // the test never reported a result
+)
+
+// Run is one grading run.
+type Run struct {
+	Schema     string `json:"schema"`
+	Impl       string `json:"impl"` // "student" or "reference"
+	Seed       uint64 `json:"seed"`
+	Score      int    `json:"score"`
+	MaxScore   int    `json:"max_score"`
+	DurationMS int64  `json:"duration_ms"`
+	// Sandbox says how the tests' network was isolated: "netns", or why not.
+	Sandbox   string `json:"sandbox"`
+	GoVersion string `json:"go_version"`
+	StartedAt string `json:"started_at"` // RFC 3339, UTC
+	Race      bool   `json:"race,omitempty"`
+	Weeks     []Week `json:"weeks"`
+}
+
+// Week is one week's result.
+type Week struct {
+	Week     int    `json:"week"`
+	Title    string `json:"title"`
+	Score    int    `json:"score"`
+	MaxScore int    `json:"max_score"`
+	Labs     []Lab  `json:"labs"`
+}
+
+// Lab is one lab's result.
+type Lab struct {
+	Lab      string `json:"lab"` // "basic" or "extra"
+	Title    string `json:"title"`
+	Package  string `json:"package"`
+	Score    int    `json:"score"`
+	MaxScore int    `json:"max_score"`
+	// BuildError is the compiler's message when the lab's tests did not build.
+	BuildError string `json:"build_error,omitempty"`
+	// Violations are the policy rules the student's files broke.
+	Violations []Violation `json:"violations,omitempty"`
+	Checks     []Check     `json:"checks"`
+}
+
+// Check is one check's result.
+type Check struct {
+	ID         string `json:"id"`
+	Name       string `json:"name"`
+	Points     int    `json:"points"`
+	MaxPoints  int    `json:"max_points"`
+	Bonus      bool   `json:"bonus,omitempty"`
+	Status     Status `json:"status"`
+	DurationMS int64  `json:"duration_ms"`
+	Message    string `json:"message,omitempty"`
+	Hint       string `json:"hint,omitempty"`
+	// Output is an excerpt of the test's output, capped.
+	Output string `json:"output,omitempty"`
+}
+
+// Violation is one broken policy rule in a student file.
+type Violation struct {
+	File string `json:"file"` // slash path relative to the module root
+	Line int    `json:"line"`
+	Rule string `json:"rule"` // short id, "init-func"
+	Why  string `json:"why"`
+}
+
+// Total fills in the scores of every lab and week and of the run from the
+// checks' points. Bonus points count towards Score but not MaxScore.
+func (r *Run) Total() {
+	r.Score, r.MaxScore = 0, 0
+	for i := range r.Weeks {
+		w := &r.Weeks[i]
+		w.Score, w.MaxScore = 0, 0
+		for j := range w.Labs {
+			l := &w.Labs[j]
+			l.Score, l.MaxScore = 0, 0
+			for _, c := range l.Checks {
+				l.Score += c.Points
+				if !c.Bonus {
+					l.MaxScore += c.MaxPoints
+				}
+			}
+			w.Score += l.Score
+			w.MaxScore += l.MaxScore
+		}
+		r.Score += w.Score
+		r.MaxScore += w.MaxScore
+	}
+}
