@@ -27,6 +27,7 @@ type Run struct {
 	Seed       uint64 `json:"seed"`
 	Score      int    `json:"score"`
 	MaxScore   int    `json:"max_score"`
+	Bonus      int    `json:"bonus,omitempty"` // bonus points, outside Score and MaxScore
 	DurationMS int64  `json:"duration_ms"`
 	// Sandbox says how the tests' network was isolated: "netns", or why not.
 	Sandbox   string `json:"sandbox"`
@@ -42,6 +43,7 @@ type Week struct {
 	Title    string `json:"title"`
 	Score    int    `json:"score"`
 	MaxScore int    `json:"max_score"`
+	Bonus    int    `json:"bonus,omitempty"`
 	Labs     []Lab  `json:"labs"`
 }
 
@@ -52,6 +54,7 @@ type Lab struct {
 	Package  string `json:"package"`
 	Score    int    `json:"score"`
 	MaxScore int    `json:"max_score"`
+	Bonus    int    `json:"bonus,omitempty"`
 	// BuildError is the compiler's message when the lab's tests did not build.
 	BuildError string `json:"build_error,omitempty"`
 	// Violations are the policy rules the student's files broke.
@@ -83,25 +86,30 @@ type Violation struct {
 }
 
 // Total fills in the scores of every lab and week and of the run from the
-// checks' points. Bonus points count towards Score but not MaxScore.
+// checks' points. Bonus checks add to Bonus, never to Score or MaxScore, so a
+// complete solution scores exactly MaxScore.
 func (r *Run) Total() {
-	r.Score, r.MaxScore = 0, 0
+	r.Score, r.MaxScore, r.Bonus = 0, 0, 0
 	for i := range r.Weeks {
 		w := &r.Weeks[i]
-		w.Score, w.MaxScore = 0, 0
+		w.Score, w.MaxScore, w.Bonus = 0, 0, 0
 		for j := range w.Labs {
 			l := &w.Labs[j]
-			l.Score, l.MaxScore = 0, 0
+			l.Score, l.MaxScore, l.Bonus = 0, 0, 0
 			for _, c := range l.Checks {
-				l.Score += c.Points
-				if !c.Bonus {
-					l.MaxScore += c.MaxPoints
+				if c.Bonus {
+					l.Bonus += c.Points
+					continue
 				}
+				l.Score += c.Points
+				l.MaxScore += c.MaxPoints
 			}
 			w.Score += l.Score
 			w.MaxScore += l.MaxScore
+			w.Bonus += l.Bonus
 		}
 		r.Score += w.Score
 		r.MaxScore += w.MaxScore
+		r.Bonus += w.Bonus
 	}
 }
