@@ -59,6 +59,8 @@ type Lab struct {
 	BuildError string `json:"build_error,omitempty"`
 	// Violations are the policy rules the student's files broke.
 	Violations []Violation `json:"violations,omitempty"`
+	// Excluded are the student's own test files, left out of the graded build.
+	Excluded []string `json:"excluded_files,omitempty"`
 	Checks     []Check     `json:"checks"`
 }
 

@@ -1,0 +1,49 @@
+package cli
+
+import (
+	"bufio"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// findRoot walks up from dir to the folder whose go.mod declares module netlabs.
+func findRoot(dir string) (string, error) {
+	for d := dir; ; d = filepath.Dir(d) {
+		if isCourseRoot(d) {
+			return d, nil
+		}
+		if filepath.Dir(d) == d {
+			return "", errors.New("not inside the netlabs course repository (no go.mod with \"module netlabs\" here or above); run the grader from your checkout")
+		}
+	}
+}
+
+func isCourseRoot(dir string) bool {
+	f, err := os.Open(filepath.Join(dir, "go.mod"))
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if fields := strings.Fields(sc.Text()); len(fields) == 2 && fields[0] == "module" {
+			return fields[1] == "netlabs"
+		}
+	}
+	return false
+}
+
+// isTerminal reports whether f is a character device, as a terminal is.
+func isTerminal(f *os.File) bool {
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// colorOK reports whether colour may be written to f: a terminal, NO_COLOR
+// unset (no-color.org), and not a dumb terminal.
+func colorOK(f *os.File) bool {
+	_, noColor := os.LookupEnv("NO_COLOR")
+	return isTerminal(f) && !noColor && os.Getenv("TERM") != "dumb"
+}

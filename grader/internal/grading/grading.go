@@ -1,0 +1,266 @@
+// Package grading grades a course: for every selected lab it checks the
+// student's files against the policy, compiles the lab's tests (swapping in the
+// reference or a fixture when asked), probes the binary, and runs every check
+// in its own process, in parallel, into one result.Run.
+package grading
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"netlabs/grader/course"
+	"netlabs/grader/internal/build"
+	"netlabs/grader/internal/policy"
+	"netlabs/grader/internal/runner"
+	"netlabs/grader/result"
+	"netlabs/grader/sandbox"
+)
+
+// Implementations a run can grade.
+const (
+	Student   = "student"
+	Reference = "reference"
+)
+
+// Options select and shape a grading run.
+type Options struct {
+	Root  string      // the module's root folder
+	Weeks []int       // weeks to grade; none means all
+	Kind  course.Kind // "" grades both labs of each week
+	Impl  string      // Student or Reference
+	Seed  uint64
+	Race  bool
+	// HostNetwork lets tests that need broadcast or multicast run on the host's
+	// network when no namespace can be made.
+	HostNetwork bool
+	// NoSandbox runs the tests without a network namespace even where one could
+	// be made (the self-test uses it to prove the fallback).
+	NoSandbox bool
+	// NoPolicy skips the static policy check (the self-test uses it to prove the
+	// runner alone stops forged results).
+	NoPolicy bool
+	// Overlay, if set, adds files to a lab's build: mutants and fixtures.
+	Overlay func(course.Lab) build.Overlay
+	// Jobs bounds the checks that run at once; zero means the number of CPUs.
+	Jobs int
+	// Done, if set, is called as each check finishes (from several goroutines).
+	Done func(id string, status result.Status, d time.Duration)
+}
+
+// Select returns the weeks and labs that opt selects, or an error naming a week
+// that does not exist.
+func Select(opt Options) ([]course.Week, error) {
+	all := course.Weeks()
+	if err := course.Validate(all); err != nil {
+		return nil, fmt.Errorf("rubric: %w", err)
+	}
+	var weeks []course.Week
+	for _, w := range all {
+		if len(opt.Weeks) > 0 && !slices.Contains(opt.Weeks, w.Number) {
+			continue
+		}
+		if opt.Kind != "" {
+			w.Labs = slices.DeleteFunc(slices.Clone(w.Labs), func(l course.Lab) bool { return l.Kind != opt.Kind })
+		}
+		weeks = append(weeks, w)
+	}
+	for _, n := range opt.Weeks {
+		if !slices.ContainsFunc(weeks, func(w course.Week) bool { return w.Number == n }) {
+			return nil, fmt.Errorf("no week %d in this course (weeks: %s)", n, weekList(all))
+		}
+	}
+	return weeks, nil
+}
+
+func weekList(weeks []course.Week) string {
+	var s []string
+	for _, w := range weeks {
+		s = append(s, fmt.Sprint(w.Number))
+	}
+	return strings.Join(s, ", ")
+}
+
+// Grade grades what opt selects. An error means the grader itself could not
+// work (no go command, no scratch space); everything a lab does wrong is in the
+// returned Run.
+func Grade(ctx context.Context, opt Options) (*result.Run, error) {
+	start := time.Now()
+	weeks, err := Select(opt)
+	if err != nil {
+		return nil, err
+	}
+	scratch, err := os.MkdirTemp("", "netlabs-grade-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(scratch)
+	tc := &build.Toolchain{Root: opt.Root, Dir: scratch, Race: opt.Race}
+	t2j, err := tc.Test2JSON(ctx)
+	if err != nil {
+		return nil, err
+	}
+	r := &runner.Runner{Test2JSON: t2j, Seed: opt.Seed, HostNetwork: opt.HostNetwork}
+	run := &result.Run{
+		Schema: result.Schema, Impl: opt.Impl, Seed: opt.Seed, Race: opt.Race,
+		GoVersion: runtime.Version(), StartedAt: start.UTC().Format(time.RFC3339),
+	}
+	run.Sandbox = chooseSandbox(r, opt)
+
+	g := &grader{opt: opt, tc: tc, r: r, jobs: make(chan struct{}, jobs(opt)), builds: make(chan struct{}, 2)}
+	var wg sync.WaitGroup
+	for _, w := range weeks {
+		wr := result.Week{Week: w.Number, Title: w.Title, Labs: make([]result.Lab, len(w.Labs))}
+		run.Weeks = append(run.Weeks, wr)
+		labs := run.Weeks[len(run.Weeks)-1].Labs
+		for i, l := range w.Labs {
+			wg.Go(func() { labs[i] = g.lab(ctx, l) })
+		}
+	}
+	wg.Wait()
+	run.Total()
+	run.DurationMS = time.Since(start).Milliseconds()
+	return run, ctx.Err()
+}
+
+// chooseSandbox decides how tests are isolated and says so for the report.
+func chooseSandbox(r *runner.Runner, opt Options) string {
+	switch err := sandbox.Check(); {
+	case opt.NoSandbox:
+		r.SandboxNote = "disabled by the grader's caller"
+	case err != nil:
+		r.SandboxNote = err.Error()
+	default:
+		r.Sandboxed = true
+		return "netns"
+	}
+	if opt.HostNetwork {
+		return "host network (opted in): " + r.SandboxNote
+	}
+	return "none: " + r.SandboxNote
+}
+
+func jobs(opt Options) int {
+	if opt.Jobs > 0 {
+		return opt.Jobs
+	}
+	return max(2, runtime.NumCPU())
+}
+
+// grader holds what the labs of one run share.
+type grader struct {
+	opt    Options
+	tc     *build.Toolchain
+	r      *runner.Runner
+	jobs   chan struct{} // a token per running check
+	builds chan struct{} // a token per running build
+}
+
+// lab grades one lab.
+func (g *grader) lab(ctx context.Context, l course.Lab) result.Lab {
+	lr := result.Lab{Lab: string(l.Kind), Title: l.Title, Package: l.Package}
+	fail := func(msg string) result.Lab {
+		lr.Checks = g.failAll(l, result.StatusError, msg)
+		return lr
+	}
+	violations, excluded, err := g.policy(l)
+	if err != nil {
+		return fail("grader: policy check: " + err.Error())
+	}
+	lr.Excluded = excluded
+	if len(violations) > 0 && !g.opt.NoPolicy {
+		lr.Violations = violations
+		return fail(fmt.Sprintf("not graded: %d policy violation(s) in the lab's files; see the list below and fix them first", len(violations)))
+	}
+
+	g.builds <- struct{}{}
+	bin, err := g.tc.TestBinary(ctx, l.Package, l.ID(), g.overlay(l, excluded))
+	<-g.builds
+	if be := (*build.BuildError)(nil); errors.As(err, &be) {
+		lr.BuildError = be.Output
+		return fail("the lab's tests did not compile; the compiler's message is below")
+	} else if err != nil {
+		return fail("grader: " + err.Error())
+	}
+	b := runner.Binary{Path: bin, Dir: filepath.Join(g.opt.Root, filepath.FromSlash(l.Package)), Package: "netlabs/" + l.Package}
+	tests, err := g.r.Probe(ctx, b)
+	if err != nil {
+		return fail(err.Error())
+	}
+
+	lr.Checks = make([]result.Check, len(l.Checks))
+	var wg sync.WaitGroup
+	for i, c := range l.Checks {
+		top, _, _ := strings.Cut(c.Test, "/")
+		if !slices.Contains(tests, top) {
+			lr.Checks[i] = g.failOne(c, result.StatusError, "the graded test "+top+" is missing from the lab's test binary: were the graded test files changed?")
+			continue
+		}
+		wg.Go(func() {
+			g.jobs <- struct{}{}
+			defer func() { <-g.jobs }()
+			lr.Checks[i] = g.r.Run(ctx, b, c)
+			g.done(lr.Checks[i])
+		})
+	}
+	wg.Wait()
+	return lr
+}
+
+// policy checks the lab's folder, and in reference mode the reference too.
+func (g *grader) policy(l course.Lab) ([]result.Violation, []string, error) {
+	vs, excluded, err := policy.Check(g.opt.Root, l.Package, l.TestFiles)
+	if err != nil || g.opt.Impl != Reference {
+		return vs, excluded, err
+	}
+	rvs, _, err := policy.Check(g.opt.Root, l.ReferenceDir(), nil)
+	return append(vs, rvs...), excluded, err
+}
+
+// overlay is what the lab's build swaps: the reference's files, the student's
+// own test files (removed), and the caller's additions.
+func (g *grader) overlay(l course.Lab, excluded []string) build.Overlay {
+	abs := func(rel string) string { return filepath.Join(g.opt.Root, filepath.FromSlash(rel)) }
+	ov := build.Overlay{}
+	if g.opt.Impl == Reference {
+		for _, f := range l.Files {
+			ov[abs(l.Package+"/"+f)] = abs(l.ReferenceDir() + "/" + f)
+		}
+	}
+	for _, f := range excluded {
+		ov[abs(f)] = ""
+	}
+	if g.opt.Overlay != nil {
+		for k, v := range g.opt.Overlay(l) {
+			ov[k] = v
+		}
+	}
+	return ov
+}
+
+func (g *grader) failAll(l course.Lab, st result.Status, msg string) []result.Check {
+	out := make([]result.Check, len(l.Checks))
+	for i, c := range l.Checks {
+		out[i] = g.failOne(c, st, msg)
+	}
+	return out
+}
+
+func (g *grader) failOne(c course.Check, st result.Status, msg string) result.Check {
+	rc := result.Check{ID: c.ID, Name: c.Name, MaxPoints: c.Points, Bonus: c.Bonus, Status: st, Message: msg, Hint: c.Hint}
+	g.done(rc)
+	return rc
+}
+
+func (g *grader) done(c result.Check) {
+	if g.opt.Done != nil {
+		g.opt.Done(c.ID, c.Status, time.Duration(c.DurationMS)*time.Millisecond)
+	}
+}

@@ -1,0 +1,212 @@
+// Package runner runs one graded check: the check's test, alone, in a child
+// process, converted by test2json and judged by its own events.
+//
+// The grader never links student code. A lab's tests are compiled once into a
+// test binary (package build); the runner starts that binary once per check with
+// -test.run selecting exactly the check's test, inside a fresh network namespace
+// when one can be made (package sandbox), with its own temporary directory and a
+// hard deadline. A panic, an os.Exit, a hang or a flood of output in student code
+// ends that process only; the check gets a verdict and the others run on.
+package runner
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strconv"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"netlabs/grader/course"
+	"netlabs/grader/result"
+	"netlabs/grader/sandbox"
+)
+
+// OutputLimit caps the output kept per check; the rest is counted and dropped.
+const OutputLimit = 64 << 10
+
+// maxEventLine caps one test2json line; a longer line is cut.
+const maxEventLine = 256 << 10
+
+// grace is how long past a check's timeout the grader waits before it kills the
+// process; by then the test binary's own -test.timeout should have fired.
+const grace = 5 * time.Second
+
+// Runner runs checks of compiled test binaries.
+type Runner struct {
+	Test2JSON string // path of the test2json binary
+	Seed      uint64
+	// Sandboxed runs every test process in a fresh network namespace.
+	Sandboxed bool
+	// SandboxNote is passed as NETLABS_SANDBOX when Sandboxed is false: why not.
+	SandboxNote string
+	// HostNetwork lets tests that need broadcast or multicast run without a sandbox.
+	HostNetwork bool
+}
+
+// Binary is a compiled lab: its test binary and the folder its tests run in.
+type Binary struct {
+	Path    string // the test binary
+	Dir     string // the package's folder, the tests' working directory
+	Package string // import path, for test2json's events
+}
+
+// command builds the process for args, in a sandbox if the runner has one.
+func (r *Runner) command(b Binary, tmp string, args ...string) (*exec.Cmd, error) {
+	var cmd *exec.Cmd
+	if r.Sandboxed {
+		c, err := sandbox.Command(args[0], args[1:]...)
+		if err != nil {
+			return nil, err
+		}
+		cmd = c
+	} else {
+		cmd = exec.Command(args[0], args[1:]...)
+		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	}
+	cmd.Dir = b.Dir
+	cmd.Env = append(cmd.Env, r.env(tmp)...)
+	return cmd, nil
+}
+
+// env is the test process's environment: enough to run, nothing secret.
+func (r *Runner) env(tmp string) []string {
+	env := []string{
+		"TMPDIR=" + tmp,
+		"HOME=" + tmp,
+		"NETLABS_SEED=" + strconv.FormatUint(r.Seed, 10),
+		"GOTRACEBACK=all",
+	}
+	for _, k := range []string{"PATH", "LANG", "GORACE"} {
+		if v, ok := os.LookupEnv(k); ok {
+			env = append(env, k+"="+v)
+		}
+	}
+	if !r.Sandboxed {
+		env = append(env, "NETLABS_SANDBOX="+r.SandboxNote)
+		if r.HostNetwork {
+			env = append(env, "NETLABS_HOST_NETWORK=1")
+		}
+	}
+	return env
+}
+
+// Run runs check c of binary b and returns its result.
+func (r *Runner) Run(ctx context.Context, b Binary, c course.Check) result.Check {
+	res := result.Check{ID: c.ID, Name: c.Name, MaxPoints: c.Points, Bonus: c.Bonus}
+	start := time.Now()
+	defer func() { res.DurationMS = time.Since(start).Milliseconds() }()
+
+	tmp, err := os.MkdirTemp("", "netlabs-check-")
+	if err != nil {
+		res.Status, res.Message = result.StatusError, "grader: "+err.Error()
+		return res
+	}
+	defer os.RemoveAll(tmp)
+
+	v := newVerdict(c.Test, OutputLimit)
+	exitOK, killed, err := r.exec(ctx, b, tmp, c.Limit(), v,
+		r.Test2JSON, "-p", b.Package, b.Path,
+		"-test.v=test2json", "-test.run="+c.RunPattern(), "-test.count=1",
+		"-test.timeout="+c.Limit().String())
+	if err != nil {
+		res.Status, res.Message = result.StatusError, "grader: "+err.Error()
+		return res
+	}
+	res.Status, res.Message = v.decide(exitOK, killed)
+	if res.Status == result.StatusPass {
+		res.Points = c.Points
+	} else {
+		res.Hint = c.Hint
+		res.Output = v.output.String()
+	}
+	return res
+}
+
+// exec runs args with a hard deadline of limit+grace, feeding each line of its
+// standard output to v. It kills the whole process group when the deadline
+// passes or ctx ends.
+func (r *Runner) exec(ctx context.Context, b Binary, tmp string, limit time.Duration, v *verdict, args ...string) (exitOK, killed bool, err error) {
+	cmd, err := r.command(b, tmp, args...)
+	if err != nil {
+		return false, false, err
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return false, false, err
+	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &limitWriter{w: &stderr, n: 8 << 10}
+	if err := cmd.Start(); err != nil {
+		return false, false, fmt.Errorf("start %s: %w", args[0], err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, limit+grace)
+	defer cancel()
+	var fired atomic.Bool
+	done := make(chan struct{})
+	stop := context.AfterFunc(ctx, func() {
+		defer close(done)
+		fired.Store(true)
+		killProcessGroup(cmd.Process.Pid)
+	})
+	readLines(stdout, v.add)
+	err = cmd.Wait()
+	if !stop() {
+		<-done // the kill ran: let it finish before reading fired
+	}
+	killed = fired.Load() && ctx.Err() == context.DeadlineExceeded
+	// Whatever the test started and left behind goes with it.
+	killProcessGroup(cmd.Process.Pid)
+	if stderr.Len() > 0 {
+		v.output.WriteString(stderr.String())
+	}
+	var exitErr *exec.ExitError
+	if err != nil && !errors.As(err, &exitErr) {
+		return false, killed, err
+	}
+	return err == nil, killed, nil
+}
+
+// readLines calls f with each line of rd, cutting lines longer than
+// maxEventLine, until rd ends.
+func readLines(rd io.Reader, f func([]byte)) {
+	br := bufio.NewReaderSize(rd, 64<<10)
+	var line []byte
+	for {
+		chunk, err := br.ReadSlice('\n')
+		if len(line)+len(chunk) <= maxEventLine {
+			line = append(line, chunk...)
+		}
+		if err == bufio.ErrBufferFull {
+			continue
+		}
+		if len(line) > 0 {
+			f(bytes.TrimRight(line, "\n"))
+		}
+		line = line[:0]
+		if err != nil {
+			return
+		}
+	}
+}
+
+// limitWriter keeps the first n bytes written to it and discards the rest.
+type limitWriter struct {
+	w io.Writer
+	n int
+}
+
+func (l *limitWriter) Write(p []byte) (int, error) {
+	if l.n > 0 {
+		k := min(len(p), l.n)
+		l.w.Write(p[:k])
+		l.n -= k
+	}
+	return len(p), nil
+}

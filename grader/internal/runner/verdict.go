@@ -1,0 +1,153 @@
+package runner
+
+import (
+	"encoding/json"
+	"regexp"
+	"strings"
+
+	"netlabs/grader/result"
+)
+
+// event is one line of test2json output (go doc cmd/test2json).
+type event struct {
+	Action  string
+	Test    string
+	Output  string
+	Elapsed float64
+}
+
+// verdict accumulates the events of one check's test process and decides the
+// check's status. A check passes only on an explicit pass event of its own test
+// in a process that exited cleanly and reported no test it was not asked to run.
+type verdict struct {
+	test     string // the check's test, "TestX" or "TestScripts/name"
+	started  bool   // saw "run" for test
+	final    string // "pass", "fail", "skip", or "" (no terminal event)
+	foreign  string // a test outside the check's test and its subtests
+	output   *capture
+	failures []string // t.Error/t.Fatal lines and testscript FAIL lines
+	skipped  string
+}
+
+func newVerdict(test string, outputLimit int) *verdict {
+	return &verdict{test: test, output: newCapture(outputLimit)}
+}
+
+// ours reports whether name is the check's test, one of its parents, or one of
+// its subtests: everything a -test.run pattern for the check may start.
+func (v *verdict) ours(name string) bool {
+	return name == "" || name == v.test ||
+		strings.HasPrefix(v.test, name+"/") || strings.HasPrefix(name, v.test+"/")
+}
+
+var (
+	logLine    = regexp.MustCompile(`^\s+\S+\.go:\d+: `)
+	scriptFail = regexp.MustCompile(`^\s*FAIL: `)
+)
+
+// add takes one line of test2json output. Lines that are not JSON events
+// (test2json's own complaints) are kept as output.
+func (v *verdict) add(line []byte) {
+	var e event
+	if err := json.Unmarshal(line, &e); err != nil {
+		v.output.WriteString(string(line) + "\n")
+		return
+	}
+	if !v.ours(e.Test) && e.Action != "output" && v.foreign == "" {
+		v.foreign = e.Test
+	}
+	switch e.Action {
+	case "output":
+		if !v.ours(e.Test) {
+			return
+		}
+		v.output.WriteString(e.Output)
+		out := strings.TrimRight(e.Output, "\n")
+		if logLine.MatchString(out) || scriptFail.MatchString(out) {
+			v.failures = append(v.failures, strings.TrimSpace(out))
+			if len(v.failures) > 20 {
+				v.failures = v.failures[1:]
+			}
+		}
+		if e.Test == v.test && strings.Contains(out, "--- SKIP") {
+			v.skipped = out
+		}
+	case "run":
+		if e.Test == v.test {
+			v.started = true
+		}
+	case "pass", "fail", "skip":
+		if e.Test == v.test {
+			v.final = e.Action
+		}
+	}
+}
+
+// Markers in a test's output that name why it failed.
+const (
+	markTimeout  = "panic: test timed out after"
+	markLeakTest = "found unexpected goroutines"
+	markLeakProg = "LEAK: goroutines still running"
+	markPanic    = "panic: "
+)
+
+// decide returns the check's status and a one-paragraph message. exitOK says
+// whether the test process exited with status 0; killed, whether the grader
+// had to kill it at its hard deadline.
+func (v *verdict) decide(exitOK, killed bool) (result.Status, string) {
+	out := v.output.String()
+	switch {
+	case v.foreign != "":
+		return result.StatusError, "the test binary reported a result for " + quote(v.foreign) +
+			", which it was not asked to run: results are being forged or the graded tests were changed"
+	case killed:
+		return result.StatusTimeout, "the test did not finish and was stopped: something blocks forever (a read, an Accept, a channel, a lock); set deadlines and close what you start"
+	case strings.Contains(out, markTimeout):
+		return result.StatusTimeout, "the test ran out of time: " + firstLine(out, markTimeout) + "; something blocks forever (a read, an Accept, a channel, a lock)"
+	case v.final == "pass" && exitOK:
+		return result.StatusPass, ""
+	case v.final == "pass":
+		return result.StatusError, "the test passed but its process then failed: " + v.summary(out)
+	case v.final == "skip":
+		return result.StatusNotRun, "the test was skipped: " + strings.TrimSpace(v.skipped)
+	case v.final == "fail" && (strings.Contains(out, markLeakTest) || strings.Contains(out, markLeakProg)):
+		return result.StatusLeak, "goroutines were still running after the test ended: " + v.leakTop(out)
+	case v.final == "fail":
+		return result.StatusFail, v.summary(out)
+	case v.started && strings.Contains(out, markPanic):
+		return result.StatusError, "the test crashed: " + firstLine(out, markPanic)
+	case v.started:
+		return result.StatusNotRun, "the test started but never reported a result (the process exited in the middle of it)"
+	default:
+		return result.StatusNotRun, "the test never started: the test binary exited before running it"
+	}
+}
+
+// summary is the test's failure lines, or the end of its output.
+func (v *verdict) summary(out string) string {
+	if len(v.failures) > 0 {
+		return strings.Join(v.failures, "\n")
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	return strings.Join(lines[max(0, len(lines)-5):], "\n")
+}
+
+// leakTop names the function on top of the first leaked goroutine's stack.
+func (v *verdict) leakTop(out string) string {
+	if i := strings.Index(out, " on top of the stack:"); i >= 0 {
+		line := out[strings.LastIndex(out[:i], "\n")+1 : i]
+		return strings.TrimSpace(strings.TrimLeft(line, "[")) + "; make Close/Shutdown stop and wait for every goroutine it started"
+	}
+	return "make Close/Shutdown stop and wait for every goroutine it started"
+}
+
+func firstLine(out, prefix string) string {
+	i := strings.Index(out, prefix)
+	if i < 0 {
+		return ""
+	}
+	line, _, _ := strings.Cut(out[i:], "\n")
+	return strings.TrimSpace(line)
+}
+
+func quote(s string) string { return "\"" + s + "\"" }

@@ -1,0 +1,182 @@
+package selftest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"netlabs/grader/course"
+	"netlabs/grader/internal/grading"
+	"netlabs/grader/result"
+)
+
+// fixtureDirs hold the known-bad variants: mutants/weekNN/<pkg>/*.txtar (the
+// lab follows from the folder) and cheats/*.txtar (the lab is in the header).
+const (
+	mutantDir = "grader/testdata/mutants"
+	cheatDir  = "grader/testdata/cheats"
+)
+
+// fixtures grades every fixture in a scratch copy of the course.
+func (s *suite) fixtures(ctx context.Context) {
+	var paths []string
+	for _, dir := range []string{mutantDir, cheatDir} {
+		filepath.WalkDir(s.abs(dir), func(p string, d fs.DirEntry, err error) error {
+			if err == nil && !d.IsDir() && strings.HasSuffix(p, ".txtar") {
+				paths = append(paths, p)
+			}
+			return nil
+		})
+	}
+	if len(paths) == 0 {
+		return
+	}
+	var copyRoot string
+	s.step("fixtures: copy the course to a scratch folder", func() error {
+		var err error
+		copyRoot, err = copyCourse(s.opt.Root)
+		return err
+	})
+	if copyRoot == "" {
+		return
+	}
+	defer os.RemoveAll(copyRoot)
+	for _, p := range paths {
+		rel, _ := filepath.Rel(s.opt.Root, p)
+		fx, err := loadFixture(p, labFromPath(rel))
+		if err != nil {
+			s.step("fixture "+filepath.ToSlash(rel), func() error { return err })
+			continue
+		}
+		for _, noPolicy := range fx.Policy {
+			name := "fixture " + filepath.ToSlash(rel) + ": " + fx.About
+			if len(fx.Policy) > 1 || noPolicy {
+				name += map[bool]string{false: " [policy on]", true: " [policy off]"}[noPolicy]
+			}
+			s.step(name, func() error { return s.fixture(ctx, copyRoot, fx, noPolicy) })
+		}
+	}
+}
+
+// labFromPath is the lab id of a mutant path mutants/week01/tcpack/x.txtar.
+func labFromPath(rel string) string {
+	parts := strings.Split(filepath.ToSlash(rel), "/")
+	if len(parts) < 5 || !strings.HasPrefix(rel, filepath.FromSlash(mutantDir)) {
+		return ""
+	}
+	for _, w := range course.Weeks() {
+		for _, l := range w.Labs {
+			if l.Package == "weeks/"+parts[3]+"/"+parts[4] {
+				return l.ID()
+			}
+		}
+	}
+	return ""
+}
+
+func findLab(id string) (course.Week, course.Lab, bool) {
+	for _, w := range course.Weeks() {
+		for _, l := range w.Labs {
+			if l.ID() == id {
+				return w, l, true
+			}
+		}
+	}
+	return course.Week{}, course.Lab{}, false
+}
+
+// fixture grades one fixture and compares the checks that did not pass with
+// the ones it must fail.
+func (s *suite) fixture(ctx context.Context, root string, fx *fixture, noPolicy bool) error {
+	w, l, ok := findLab(fx.Lab)
+	if !ok {
+		return fmt.Errorf("no lab %q (say lab: wNN.basic or put the mutant under mutants/weekNN/<pkg>/)", fx.Lab)
+	}
+	undo, err := fx.apply(root, l)
+	if err != nil {
+		return err
+	}
+	defer undo()
+	impl := grading.Reference
+	if fx.Base == "stub" {
+		impl = grading.Student
+	}
+	run, err := s.grade(ctx, root, w, l.Kind, impl, noPolicy)
+	if err != nil {
+		return err
+	}
+	lab := run.Weeks[0].Labs[0]
+	want := fx.Fails
+	if slices.Equal(want, []string{"all"}) {
+		want = nil
+		for _, c := range l.Checks {
+			want = append(want, c.ID)
+		}
+	}
+	var got []string
+	var errs []error
+	for _, c := range lab.Checks {
+		if c.Status == result.StatusPass {
+			continue
+		}
+		got = append(got, c.ID)
+		if len(fx.Status) > 0 && !slices.Contains(fx.Status, c.Status) {
+			errs = append(errs, fmt.Errorf("%s: status %s, want one of %v: %s", c.ID, c.Status, fx.Status, firstLines(c.Message, 3)))
+		}
+	}
+	slices.Sort(got)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		errs = append(errs, fmt.Errorf("checks that did not pass: %v\nwant exactly: %v%s", got, want, details(lab, got, want)))
+	}
+	return errors.Join(errs...)
+}
+
+// details explains the checks that differ from the expectation.
+func details(lab result.Lab, got, want []string) string {
+	var b strings.Builder
+	for _, c := range lab.Checks {
+		if slices.Contains(got, c.ID) != slices.Contains(want, c.ID) {
+			fmt.Fprintf(&b, "\n%s: %s %s", c.ID, c.Status, firstLines(c.Message, 4))
+		}
+	}
+	return b.String()
+}
+
+// copyCourse copies what grading needs (go.mod, go.sum, grader, weeks,
+// reference) into a new scratch folder and returns it.
+func copyCourse(root string) (string, error) {
+	dst, err := os.MkdirTemp("", "netlabs-selftest-")
+	if err != nil {
+		return "", err
+	}
+	err = copyParts(root, dst)
+	if err != nil {
+		os.RemoveAll(dst)
+		return "", err
+	}
+	return dst, nil
+}
+
+func copyParts(root, dst string) error {
+	for _, dir := range []string{"grader", "weeks", "reference"} {
+		if err := os.CopyFS(filepath.Join(dst, dir), os.DirFS(filepath.Join(root, dir))); err != nil {
+			return err
+		}
+	}
+	for _, file := range []string{"go.mod", "go.sum"} {
+		b, err := os.ReadFile(filepath.Join(root, file))
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(dst, file), b, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,107 @@
+// Package selftest is the course's own test suite: go run ./grader selftest.
+//
+// It proves what the course promises its users, one line per step:
+//
+//   - the rubric is consistent, every check's test exists, and every handout's
+//     grading table matches the rubric;
+//   - everything is gofmt- and vet-clean, and the grader's own unit tests pass;
+//   - every week's reference scores exactly 100%, every check passing;
+//   - every week's stubs compile and score 0, without hanging;
+//   - every known-bad variant (grader/testdata/mutants) loses exactly the
+//     checks written to catch it, and every cheat (grader/testdata/cheats)
+//     scores 0 for what it fakes without disturbing the grader;
+//   - the GitHub workflows lint clean with actionlint.
+//
+// It ends with the line "N passed, M failed".
+package selftest
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strings"
+	"time"
+)
+
+// Options shape a self-test run.
+type Options struct {
+	Root  string   // the module's root folder
+	Seed  uint64   // the seed of every grading run
+	Count int      // how many times to grade each week's reference (at least 1)
+	Only  []string // run only the steps whose name contains one of these
+	Out   io.Writer
+}
+
+// suite runs steps and counts their outcomes.
+type suite struct {
+	opt            Options
+	passed, failed int
+}
+
+// Run runs the self-test and reports whether every step passed.
+func Run(ctx context.Context, opt Options) bool {
+	s := &suite{opt: opt}
+	fmt.Fprintf(opt.Out, "netlabs self-test, seed %d\n", opt.Seed)
+	start := time.Now()
+	s.static(ctx)
+	s.weeks(ctx)
+	s.fixtures(ctx)
+	fmt.Fprintf(opt.Out, "self-test took %v\n", time.Since(start).Round(100*time.Millisecond))
+	fmt.Fprintf(opt.Out, "%d passed, %d failed\n", s.passed, s.failed)
+	return s.failed == 0
+}
+
+// step runs f as one named step and prints its outcome.
+func (s *suite) step(name string, f func() error) {
+	if len(s.opt.Only) > 0 && !containsAny(name, s.opt.Only) {
+		return
+	}
+	start := time.Now()
+	err := f()
+	d := time.Since(start).Round(10 * time.Millisecond)
+	if err == nil {
+		s.passed++
+		fmt.Fprintf(s.opt.Out, "ok   %s (%v)\n", name, d)
+		return
+	}
+	s.failed++
+	fmt.Fprintf(s.opt.Out, "FAIL %s (%v)\n%s\n", name, d, indent(err.Error()))
+}
+
+// goCmd runs the go command in the module root and returns its output as the
+// error when it fails.
+func (s *suite) goCmd(ctx context.Context, args ...string) error {
+	cmd := exec.CommandContext(ctx, "go", args...)
+	cmd.Dir = s.opt.Root
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("go %s: %v\n%s", strings.Join(args, " "), err, tail(string(out), 60))
+	}
+	return nil
+}
+
+func containsAny(s string, subs []string) bool {
+	for _, sub := range subs {
+		if strings.Contains(s, sub) {
+			return true
+		}
+	}
+	return false
+}
+
+func indent(s string) string {
+	return "    " + strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", "\n    ")
+}
+
+// tail is the last n lines of s.
+func tail(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	return strings.Join(lines[max(0, len(lines)-n):], "\n")
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
+}

@@ -1,0 +1,97 @@
+package selftest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"netlabs/grader/course"
+	"netlabs/grader/internal/grading"
+	"netlabs/grader/internal/runner"
+	"netlabs/grader/result"
+)
+
+// weeks grades every week's reference (Count times) and its stubs.
+func (s *suite) weeks(ctx context.Context) {
+	for _, w := range course.Weeks() {
+		count := max(1, s.opt.Count)
+		for i := range count {
+			name := fmt.Sprintf("week %d: reference scores 100%%", w.Number)
+			if count > 1 {
+				name += fmt.Sprintf(" (run %d of %d)", i+1, count)
+			}
+			s.step(name, func() error { return s.reference(ctx, w) })
+		}
+		s.step(fmt.Sprintf("week %d: stubs compile and score 0", w.Number), func() error { return s.stubs(ctx, w) })
+	}
+}
+
+func (s *suite) grade(ctx context.Context, root string, w course.Week, kind course.Kind, impl string, noPolicy bool) (*result.Run, error) {
+	return grading.Grade(ctx, grading.Options{
+		Root: root, Weeks: []int{w.Number}, Kind: kind, Impl: impl, Seed: s.opt.Seed, NoPolicy: noPolicy,
+	})
+}
+
+func (s *suite) reference(ctx context.Context, w course.Week) error {
+	run, err := s.grade(ctx, s.opt.Root, w, "", grading.Reference, false)
+	if err != nil {
+		return err
+	}
+	var errs []error
+	forEachCheck(run, func(l result.Lab, c result.Check) {
+		if c.Status != result.StatusPass {
+			errs = append(errs, fmt.Errorf("%s: %s: %s", c.ID, c.Status, firstLines(c.Message, 6)))
+		}
+	})
+	if len(errs) == 0 && run.Score != run.MaxScore {
+		errs = append(errs, fmt.Errorf("score %d/%d", run.Score, run.MaxScore))
+	}
+	return errors.Join(errs...)
+}
+
+func (s *suite) stubs(ctx context.Context, w course.Week) error {
+	run, err := s.grade(ctx, s.opt.Root, w, "", grading.Student, false)
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, l := range run.Weeks[0].Labs {
+		if l.BuildError != "" {
+			errs = append(errs, fmt.Errorf("%s does not compile:\n%s", l.Package, l.BuildError))
+		}
+		if len(l.Violations) > 0 {
+			errs = append(errs, fmt.Errorf("%s breaks the policy: %+v", l.Package, l.Violations))
+		}
+	}
+	forEachCheck(run, func(l result.Lab, c result.Check) {
+		switch c.Status {
+		case result.StatusPass:
+			errs = append(errs, fmt.Errorf("%s passes on the stub: the check proves nothing", c.ID))
+		case result.StatusTimeout:
+			errs = append(errs, fmt.Errorf("%s: the stub hangs: %s", c.ID, c.Message))
+		}
+		if len(c.Output) > runner.OutputLimit+200 {
+			errs = append(errs, fmt.Errorf("%s: output of %d bytes kept, over the cap", c.ID, len(c.Output)))
+		}
+	})
+	return errors.Join(errs...)
+}
+
+func forEachCheck(run *result.Run, f func(result.Lab, result.Check)) {
+	for _, w := range run.Weeks {
+		for _, l := range w.Labs {
+			for _, c := range l.Checks {
+				f(l, c)
+			}
+		}
+	}
+}
+
+func firstLines(s string, n int) string {
+	lines := strings.Split(s, "\n")
+	if len(lines) > n {
+		lines = append(lines[:n], "…")
+	}
+	return strings.Join(lines, "\n")
+}
