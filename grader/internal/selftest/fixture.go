@@ -110,14 +110,14 @@ func loadFixture(path, defaultLab string) (*fixture, error) {
 func (fx *fixture) apply(root string, l course.Lab) (undo func(), err error) {
 	abs := func(rel string) string { return filepath.Join(root, filepath.FromSlash(rel)) }
 	var undos []func()
-	undo = func() {
+	undoAll := func() {
 		for _, u := range slices.Backward(undos) {
 			u()
 		}
 	}
 	defer func() {
 		if err != nil {
-			undo()
+			undoAll()
 		}
 	}()
 	if len(fx.edits) > 0 {
@@ -154,5 +154,5 @@ func (fx *fixture) apply(root string, l course.Lab) (undo func(), err error) {
 		}
 		undos = append(undos, func() { os.Remove(target) })
 	}
-	return undo, nil
+	return undoAll, nil
 }

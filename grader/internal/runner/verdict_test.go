@@ -1,0 +1,93 @@
+package runner
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"netlabs/grader/result"
+)
+
+// stream renders events as test2json lines.
+func stream(t *testing.T, events ...event) [][]byte {
+	t.Helper()
+	var lines [][]byte
+	for _, e := range events {
+		b, err := json.Marshal(e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines = append(lines, b)
+	}
+	return lines
+}
+
+func out(test, text string) event { return event{Action: "output", Test: test, Output: text} }
+func act(action, test string) event { return event{Action: action, Test: test} }
+
+func TestDecide(t *testing.T) {
+	tests := []struct {
+		name    string
+		test    string
+		events  []event
+		exitOK  bool
+		killed  bool
+		want    result.Status
+		message string
+	}{
+		{"pass", "TestA", []event{act("run", "TestA"), act("pass", "TestA")}, true, false, result.StatusPass, ""},
+		{"pass but process failed", "TestA", []event{act("run", "TestA"), act("pass", "TestA")}, false, false, result.StatusError, "process then failed"},
+		{"fail with message", "TestA", []event{act("run", "TestA"), out("TestA", "    a_test.go:12: Send() = \"\", want \"ACK hi\"\n"), act("fail", "TestA")}, false, false, result.StatusFail, `a_test.go:12: Send() = "", want "ACK hi"`},
+		{"subtest pass", "TestScripts/cli", []event{act("run", "TestScripts"), act("run", "TestScripts/cli"), act("pass", "TestScripts/cli"), act("pass", "TestScripts")}, true, false, result.StatusPass, ""},
+		{"script fail line", "TestScripts/cli", []event{act("run", "TestScripts/cli"), out("TestScripts/cli", "        FAIL: testdata/cli.txtar:7: unexpected stdout\n"), act("fail", "TestScripts/cli")}, false, false, result.StatusFail, "FAIL: testdata/cli.txtar:7"},
+		{"leak", "TestA", []event{act("run", "TestA"), out("TestA", "    leaks.go:78: found unexpected goroutines:\n        [Goroutine 7 in state IO wait, with internal/poll.runtime_pollWait on top of the stack:\n"), act("fail", "TestA")}, false, false, result.StatusLeak, "internal/poll.runtime_pollWait"},
+		{"program leak in a script", "TestScripts/x", []event{act("run", "TestScripts/x"), out("TestScripts/x", "LEAK: goroutines still running after the program returned\n"), act("fail", "TestScripts/x")}, false, false, result.StatusLeak, "still running"},
+		{"timeout", "TestA", []event{act("run", "TestA"), out("TestA", "panic: test timed out after 2s\n")}, false, false, result.StatusTimeout, "test timed out after 2s"},
+		{"killed", "TestA", []event{act("run", "TestA")}, false, true, result.StatusTimeout, "stopped"},
+		{"crash in goroutine", "TestA", []event{act("run", "TestA"), out("TestA", "panic: boom\n\ngoroutine 9 [running]:\n")}, false, false, result.StatusError, "panic: boom"},
+		{"exit mid-test", "TestA", []event{act("run", "TestA")}, true, false, result.StatusNotRun, "never reported"},
+		{"never started", "TestA", nil, true, false, result.StatusNotRun, "never started"},
+		{"skipped", "TestA", []event{act("run", "TestA"), out("TestA", "--- SKIP: TestA (0.00s)\n"), act("skip", "TestA")}, true, false, result.StatusNotRun, "skipped"},
+		{"forged other test", "TestA", []event{act("run", "TestB"), act("pass", "TestB"), act("run", "TestA"), act("pass", "TestA")}, true, false, result.StatusError, "not asked to run"},
+		{"pass of a parent only", "TestScripts/cli", []event{act("run", "TestScripts"), act("pass", "TestScripts")}, true, false, result.StatusNotRun, "never started"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			v := newVerdict(tt.test, 1<<10)
+			for _, line := range stream(t, tt.events...) {
+				v.add(line)
+			}
+			got, msg := v.decide(tt.exitOK, tt.killed)
+			if got != tt.want || !strings.Contains(msg, tt.message) {
+				t.Errorf("decide() = %s, %q; want %s, message containing %q", got, msg, tt.want, tt.message)
+			}
+		})
+	}
+}
+
+func TestVerdictKeepsNonJSONLines(t *testing.T) {
+	v := newVerdict("TestA", 1<<10)
+	v.add([]byte("test2json: exit status 2"))
+	if !strings.Contains(v.output.String(), "exit status 2") {
+		t.Errorf("output = %q, want the raw line kept", v.output.String())
+	}
+}
+
+func TestCaptureKeepsTheEnd(t *testing.T) {
+	c := newCapture(10)
+	c.WriteString("0123456789")
+	c.WriteString("abcdef")
+	got := c.String()
+	if !strings.HasSuffix(got, "6789abcdef") || !strings.Contains(got, "[6 earlier bytes of output omitted]") {
+		t.Errorf("String() = %q, want the last 10 bytes and a note of 6 omitted", got)
+	}
+}
+
+func TestReadLinesCutsLongLines(t *testing.T) {
+	long := strings.Repeat("x", maxEventLine+1000)
+	var got []int
+	readLines(strings.NewReader("a\n"+long+"\nb"), func(b []byte) { got = append(got, len(b)) })
+	if len(got) != 3 || got[0] != 1 || got[1] > maxEventLine || got[2] != 1 {
+		t.Errorf("line lengths = %v, want [1 <=%d 1]", got, maxEventLine)
+	}
+}
