@@ -21,9 +21,9 @@ func TestValidateRejects(t *testing.T) {
 		}}
 	}
 	tests := []struct {
-		name  string
-		break_ func(w *Week)
-		want  string
+		name   string
+		mutate func(w *Week)
+		want   string
 	}{
 		{"bad id", func(w *Week) { w.Labs[0].Checks[0].ID = "w01.basic.One" }, "id must look like"},
 		{"wrong lab prefix", func(w *Week) { w.Labs[0].Checks[0].ID = "w01.extra.two" }, "id must look like"},
@@ -39,7 +39,7 @@ func TestValidateRejects(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			w := good()
-			tt.break_(&w)
+			tt.mutate(&w)
 			err := Validate([]Week{w})
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("Validate() = %v, want error containing %q", err, tt.want)

@@ -61,7 +61,7 @@ type Lab struct {
 	Violations []Violation `json:"violations,omitempty"`
 	// Excluded are the student's own test files, left out of the graded build.
 	Excluded []string `json:"excluded_files,omitempty"`
-	Checks     []Check     `json:"checks"`
+	Checks   []Check  `json:"checks"`
 }
 
 // Check is one check's result.

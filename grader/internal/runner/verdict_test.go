@@ -22,7 +22,7 @@ func stream(t *testing.T, events ...event) [][]byte {
 	return lines
 }
 
-func out(test, text string) event { return event{Action: "output", Test: test, Output: text} }
+func out(test, text string) event   { return event{Action: "output", Test: test, Output: text} }
 func act(action, test string) event { return event{Action: action, Test: test} }
 
 func TestDecide(t *testing.T) {

@@ -26,7 +26,8 @@ import (
 //	status: error timeout     optional: the statuses those checks may have
 //	policy: off               cheats: on (default), off, or both
 //	-- old --                 text that occurs exactly once in the file ...
-//	-- new --                 ... and what replaces it; pairs repeat
+//	-- new --                 ... and what replaces it; pairs repeat (each
+//	                          without the newline that ends its section)
 //	-- add/cheat.go --        a file added to the lab's package
 //
 // The self-test writes the fixture into a copy of the course, grades the lab
@@ -80,7 +81,12 @@ func loadFixture(path, defaultLab string) (*fixture, error) {
 		f := a.Files[i]
 		switch {
 		case f.Name == "old" && i+1 < len(a.Files) && a.Files[i+1].Name == "new":
-			fx.edits = append(fx.edits, [2]string{string(f.Data), string(a.Files[i+1].Data)})
+			// txtar ends every section with a newline; the edit is the text before it.
+			old := strings.TrimSuffix(string(f.Data), "\n")
+			if old == "" {
+				return nil, fmt.Errorf("%s: empty old section", path)
+			}
+			fx.edits = append(fx.edits, [2]string{old, strings.TrimSuffix(string(a.Files[i+1].Data), "\n")})
 			i++
 		case strings.HasPrefix(f.Name, "add/"):
 			fx.adds[strings.TrimPrefix(f.Name, "add/")] = f.Data
