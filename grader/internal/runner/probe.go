@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"strings"
 	"time"
 )
@@ -36,10 +35,10 @@ func (r *Runner) Probe(ctx context.Context, b Binary) ([]string, error) {
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
-	stop := context.AfterFunc(ctx, func() { killGroup(cmd) })
+	stop := context.AfterFunc(ctx, func() { killProcessGroup(cmd) })
 	err = cmd.Wait()
 	stop()
-	killGroup(cmd)
+	killProcessGroup(cmd)
 	text := out.String()
 	switch {
 	case ctx.Err() != nil:
@@ -56,12 +55,6 @@ func (r *Runner) Probe(ctx context.Context, b Binary) ([]string, error) {
 		}
 	}
 	return tests, nil
-}
-
-func killGroup(cmd *exec.Cmd) {
-	if cmd.Process != nil {
-		killProcessGroup(cmd.Process.Pid)
-	}
 }
 
 // excerpt is the first lines of s, for error messages.

@@ -20,7 +20,6 @@ import (
 	"os/exec"
 	"strconv"
 	"sync/atomic"
-	"syscall"
 	"time"
 
 	"netlabs/grader/course"
@@ -68,7 +67,7 @@ func (r *Runner) command(b Binary, tmp string, args ...string) (*exec.Cmd, error
 		cmd = c
 	} else {
 		cmd = exec.Command(args[0], args[1:]...)
-		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+		newProcessGroup(cmd)
 	}
 	cmd.Dir = b.Dir
 	cmd.Env = append(cmd.Env, r.env(tmp)...)
@@ -153,7 +152,7 @@ func (r *Runner) exec(ctx context.Context, b Binary, tmp string, limit time.Dura
 	stop := context.AfterFunc(ctx, func() {
 		defer close(done)
 		fired.Store(true)
-		killProcessGroup(cmd.Process.Pid)
+		killProcessGroup(cmd)
 	})
 	readLines(stdout, v.add)
 	err = cmd.Wait()
@@ -162,7 +161,7 @@ func (r *Runner) exec(ctx context.Context, b Binary, tmp string, limit time.Dura
 	}
 	killed = fired.Load() && ctx.Err() == context.DeadlineExceeded
 	// Whatever the test started and left behind goes with it.
-	killProcessGroup(cmd.Process.Pid)
+	killProcessGroup(cmd)
 	if stderr.Len() > 0 {
 		v.output.WriteString(stderr.String())
 	}
