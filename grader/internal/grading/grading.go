@@ -49,6 +49,9 @@ type Options struct {
 	NoPolicy bool
 	// Overlay, if set, adds files to a lab's build: mutants and fixtures.
 	Overlay func(course.Lab) build.Overlay
+	// Timeout, when positive, replaces every check's own time limit (the
+	// self-test shortens it for fixtures that hang on purpose).
+	Timeout time.Duration
 	// Jobs bounds the checks that run at once; zero means the number of CPUs.
 	Jobs int
 	// Done, if set, is called as each check finishes (from several goroutines).
@@ -107,7 +110,7 @@ func Grade(ctx context.Context, opt Options) (*result.Run, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &runner.Runner{Test2JSON: t2j, Seed: opt.Seed, HostNetwork: opt.HostNetwork}
+	r := &runner.Runner{Test2JSON: t2j, Seed: opt.Seed, HostNetwork: opt.HostNetwork, Timeout: opt.Timeout}
 	run := &result.Run{
 		Schema: result.Schema, Impl: opt.Impl, Seed: opt.Seed, Race: opt.Race,
 		GoVersion: runtime.Version(), StartedAt: start.UTC().Format(time.RFC3339),

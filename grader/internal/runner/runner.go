@@ -47,6 +47,8 @@ type Runner struct {
 	SandboxNote string
 	// HostNetwork lets tests that need broadcast or multicast run without a sandbox.
 	HostNetwork bool
+	// Timeout, when positive, replaces every check's own time limit.
+	Timeout time.Duration
 }
 
 // Binary is a compiled lab: its test binary and the folder its tests run in.
@@ -97,8 +99,8 @@ func (r *Runner) env(tmp string) []string {
 }
 
 // Run runs check c of binary b and returns its result.
-func (r *Runner) Run(ctx context.Context, b Binary, c course.Check) result.Check {
-	res := result.Check{ID: c.ID, Name: c.Name, MaxPoints: c.Points, Bonus: c.Bonus}
+func (r *Runner) Run(ctx context.Context, b Binary, c course.Check) (res result.Check) {
+	res = result.Check{ID: c.ID, Name: c.Name, MaxPoints: c.Points, Bonus: c.Bonus}
 	start := time.Now()
 	defer func() { res.DurationMS = time.Since(start).Milliseconds() }()
 
@@ -109,11 +111,17 @@ func (r *Runner) Run(ctx context.Context, b Binary, c course.Check) result.Check
 	}
 	defer os.RemoveAll(tmp)
 
+	limit := c.Limit()
+	if r.Timeout > 0 {
+		limit = r.Timeout
+	}
 	v := newVerdict(c.Test, OutputLimit)
-	exitOK, killed, err := r.exec(ctx, b, tmp, c.Limit(), v,
+	// -test.paniconexit0 is what go test passes too: os.Exit(0) during a test
+	// panics instead of ending the process "successfully".
+	exitOK, killed, err := r.exec(ctx, b, tmp, limit+grace, v,
 		r.Test2JSON, "-p", b.Package, b.Path,
-		"-test.v=test2json", "-test.run="+c.RunPattern(), "-test.count=1",
-		"-test.timeout="+c.Limit().String())
+		"-test.v=test2json", "-test.paniconexit0", "-test.run="+c.RunPattern(), "-test.count=1",
+		"-test.timeout="+limit.String())
 	if err != nil {
 		res.Status, res.Message = result.StatusError, "grader: "+err.Error()
 		return res
@@ -128,10 +136,10 @@ func (r *Runner) Run(ctx context.Context, b Binary, c course.Check) result.Check
 	return res
 }
 
-// exec runs args with a hard deadline of limit+grace, feeding each line of its
-// standard output to v. It kills the whole process group when the deadline
-// passes or ctx ends.
-func (r *Runner) exec(ctx context.Context, b Binary, tmp string, limit time.Duration, v *verdict, args ...string) (exitOK, killed bool, err error) {
+// exec runs args with a hard deadline, feeding each line of its standard
+// output to v. It kills the whole process group when the deadline passes or
+// ctx ends.
+func (r *Runner) exec(ctx context.Context, b Binary, tmp string, deadline time.Duration, v *verdict, args ...string) (exitOK, killed bool, err error) {
 	cmd, err := r.command(b, tmp, args...)
 	if err != nil {
 		return false, false, err
@@ -145,7 +153,7 @@ func (r *Runner) exec(ctx context.Context, b Binary, tmp string, limit time.Dura
 	if err := cmd.Start(); err != nil {
 		return false, false, fmt.Errorf("start %s: %w", args[0], err)
 	}
-	ctx, cancel := context.WithTimeout(ctx, limit+grace)
+	ctx, cancel := context.WithTimeout(ctx, deadline)
 	defer cancel()
 	var fired atomic.Bool
 	done := make(chan struct{})

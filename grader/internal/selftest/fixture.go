@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/rogpeppe/go-internal/txtar"
 
@@ -22,9 +23,10 @@ import (
 //	lab: w01.basic            the lab (default: from the fixture's folder)
 //	base: reference           reference (default) or stub: what the edits start from
 //	file: tcpack.go           the student file the edits apply to
-//	fails: w01.basic.exchange the checks that must not pass; "all" for every one
+//	fails: w01.basic.exchange the checks that must not pass; "all" or "none"
 //	status: error timeout     optional: the statuses those checks may have
 //	policy: off               cheats: on (default), off, or both
+//	timeout: 3s               optional: every check's time limit (for fixtures that hang)
 //	-- old --                 text that occurs exactly once in the file ...
 //	-- new --                 ... and what replaces it; pairs repeat (each
 //	                          without the newline that ends its section)
@@ -34,16 +36,17 @@ import (
 // there, and requires that the checks that do not pass are exactly those in
 // fails.
 type fixture struct {
-	Path   string
-	About  string
-	Lab    string
-	Base   string
-	File   string
-	Fails  []string
-	Status []result.Status
-	Policy []bool // NoPolicy values to run with
-	edits  [][2]string
-	adds   map[string][]byte
+	Path    string
+	About   string
+	Lab     string
+	Base    string
+	File    string
+	Fails   []string
+	Status  []result.Status
+	Policy  []bool // NoPolicy values to run with
+	Timeout time.Duration
+	edits   [][2]string
+	adds    map[string][]byte
 }
 
 // loadFixture reads and checks one fixture file.
@@ -70,6 +73,12 @@ func loadFixture(path, defaultLab string) (*fixture, error) {
 			for _, s := range strings.Fields(val) {
 				fx.Status = append(fx.Status, result.Status(s))
 			}
+		case ok && key == "timeout":
+			d, err := time.ParseDuration(val)
+			if err != nil {
+				return nil, fmt.Errorf("%s: timeout: %v", path, err)
+			}
+			fx.Timeout = d
 		case ok && key == "policy":
 			fx.Policy = map[string][]bool{"on": {false}, "off": {true}, "both": {false, true}}[val]
 		default:

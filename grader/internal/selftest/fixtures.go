@@ -12,6 +12,7 @@ import (
 
 	"netlabs/grader/course"
 	"netlabs/grader/internal/grading"
+	"netlabs/grader/internal/runner"
 	"netlabs/grader/result"
 )
 
@@ -106,13 +107,19 @@ func (s *suite) fixture(ctx context.Context, root string, fx *fixture, noPolicy 
 	if fx.Base == "stub" {
 		impl = grading.Student
 	}
-	run, err := s.grade(ctx, root, w, l.Kind, impl, noPolicy)
+	run, err := grading.Grade(ctx, grading.Options{
+		Root: root, Weeks: []int{w.Number}, Kind: l.Kind, Impl: impl, Seed: s.opt.Seed,
+		NoPolicy: noPolicy, Timeout: fx.Timeout,
+	})
 	if err != nil {
 		return err
 	}
 	lab := run.Weeks[0].Labs[0]
 	want := fx.Fails
-	if slices.Equal(want, []string{"all"}) {
+	switch {
+	case slices.Equal(want, []string{"none"}):
+		want = nil
+	case slices.Equal(want, []string{"all"}):
 		want = nil
 		for _, c := range l.Checks {
 			want = append(want, c.ID)
@@ -121,6 +128,9 @@ func (s *suite) fixture(ctx context.Context, root string, fx *fixture, noPolicy 
 	var got []string
 	var errs []error
 	for _, c := range lab.Checks {
+		if len(c.Output) > runner.OutputLimit+200 {
+			errs = append(errs, fmt.Errorf("%s: %d bytes of output kept, over the cap of %d", c.ID, len(c.Output), runner.OutputLimit))
+		}
 		if c.Status == result.StatusPass {
 			continue
 		}

@@ -27,14 +27,12 @@ func (s *suite) weeks(ctx context.Context) {
 	}
 }
 
-func (s *suite) grade(ctx context.Context, root string, w course.Week, kind course.Kind, impl string, noPolicy bool) (*result.Run, error) {
-	return grading.Grade(ctx, grading.Options{
-		Root: root, Weeks: []int{w.Number}, Kind: kind, Impl: impl, Seed: s.opt.Seed, NoPolicy: noPolicy,
-	})
+func (s *suite) grade(ctx context.Context, w course.Week, impl string) (*result.Run, error) {
+	return grading.Grade(ctx, grading.Options{Root: s.opt.Root, Weeks: []int{w.Number}, Impl: impl, Seed: s.opt.Seed})
 }
 
 func (s *suite) reference(ctx context.Context, w course.Week) error {
-	run, err := s.grade(ctx, s.opt.Root, w, "", grading.Reference, false)
+	run, err := s.grade(ctx, w, grading.Reference)
 	if err != nil {
 		return err
 	}
@@ -51,7 +49,7 @@ func (s *suite) reference(ctx context.Context, w course.Week) error {
 }
 
 func (s *suite) stubs(ctx context.Context, w course.Week) error {
-	run, err := s.grade(ctx, s.opt.Root, w, "", grading.Student, false)
+	run, err := s.grade(ctx, w, grading.Student)
 	if err != nil {
 		return err
 	}
