@@ -1,0 +1,159 @@
+package report
+
+import (
+	"fmt"
+	"strings"
+
+	"netlabs/grader/result"
+)
+
+// wrapWidth is where messages and hints wrap in "What to fix".
+const wrapWidth = 100
+
+// fixes writes "What to fix": per lab with anything to fix, the command that
+// regrades just that lab, its build error, its policy violations and every
+// check that did not pass.
+func (s *scorecard) fixes() {
+	first := true
+	for _, wk := range s.r.Weeks {
+		for _, l := range wk.Labs {
+			if !needsFix(l) {
+				continue
+			}
+			if first {
+				s.line()
+				s.line(s.p.paint(sgr(sgrBold, sgrRed), "What to fix"))
+				first = false
+			}
+			s.line()
+			s.line(s.p.paint(sgrBold, fmt.Sprintf("Week %d %s · %s", wk.Week, oneLine(l.Lab), oneLine(l.Package))))
+			s.line(s.p.paint(sgrDim, "  rerun: "+repeatCommand(s.r, wk.Week, l.Lab)))
+			s.labFixes(l)
+		}
+	}
+	if first && len(s.r.Weeks) > 0 {
+		s.line()
+		s.line(s.p.paint(sgrGreen, "Nothing to fix: every check passed."))
+	}
+}
+
+func (s *scorecard) labFixes(l result.Lab) {
+	red := func(t string) string { return s.p.paint(sgrRed, t) }
+	if l.BuildError != "" {
+		s.line()
+		s.line("  ", red("✗ does not build"), " (every check of this lab scores 0):")
+		s.output("Compiler output", l.BuildError)
+	}
+	for _, v := range l.Violations {
+		s.line()
+		s.line("  ", red("✗ policy"), " ", fmt.Sprintf("%s:%d %s", oneLine(v.File), v.Line, oneLine(v.Rule)))
+		s.para("", v.Why)
+	}
+	for _, c := range l.Checks {
+		if c.Status == result.StatusPass {
+			continue
+		}
+		head := fmt.Sprintf("%s · %s (%s, %s", oneLine(c.ID), oneLine(c.Name), statusWord(c.Status), points(c))
+		if c.Bonus {
+			head += ", bonus"
+		}
+		s.line()
+		s.line("  ", s.mark(c), " ", s.p.paint(sgrBold, head+")"))
+		s.para("", c.Message)
+		if l.BuildError != "" && c.Status == result.StatusError {
+			continue // the build error above says it all
+		}
+		s.para(s.p.paint(sgrCyan, "Hint:")+" ", c.Hint)
+		s.output("Output", c.Output)
+	}
+}
+
+// para writes untrusted text wrapped and indented under a fix, after label.
+func (s *scorecard) para(label, text string) {
+	text = strings.TrimSpace(clean(text))
+	if text == "" {
+		return
+	}
+	const indent = "      "
+	first := true
+	for _, l := range wrap(text, wrapWidth-len(indent)) {
+		if first {
+			s.line(indent, label, l)
+			first = false
+			continue
+		}
+		s.line(indent, l)
+	}
+}
+
+// output writes the end of an untrusted output (all of it when Verbose) in a
+// gutter that sets it apart from the scorecard's own words, under a heading
+// that starts with name.
+func (s *scorecard) output(name, out string) {
+	lines, bytes := textLines, textBytes
+	if s.opt.Verbose {
+		lines, bytes = 0, 0
+	}
+	e := tail(out, lines, bytes)
+	if e.Total == 0 {
+		return
+	}
+	head := name + ":"
+	switch {
+	case e.Shown < e.Total:
+		head = fmt.Sprintf("%s, last %d of %d lines (-v shows all):", name, e.Shown, e.Total)
+	case e.Cut():
+		head = name + ", shortened (-v shows all):"
+	}
+	s.line("      ", s.p.paint(sgrDim, head))
+	for _, l := range strings.Split(e.Text, "\n") {
+		if l == "" {
+			s.line("      ", s.p.paint(sgrDim, "│"))
+			continue
+		}
+		s.line("      ", s.p.paint(sgrDim, "│"), " ", l)
+	}
+}
+
+func (s *scorecard) footer() {
+	r := s.r
+	s.line()
+	s.line(fmt.Sprintf("Seed %d · repeat this run: %s", r.Seed, repeatCommand(r, 0, "")))
+	total := "Total: " + score(r.Score, r.MaxScore)
+	if pct := percent(r.Score, r.MaxScore); pct != "" {
+		total += " (" + pct + ")"
+	}
+	line := s.p.paint(sgr(sgrBold, ratioColour(r.Score, r.MaxScore)), total)
+	if r.Bonus != 0 {
+		line += " · " + s.bonusNote(r.Bonus) + " outside the total"
+	}
+	s.line(line)
+}
+
+// wrap breaks the lines of text that are longer than n columns at spaces.
+// Shorter lines stay as they are, indentation and all, so that a diff in a
+// message keeps its shape. A word longer than n gets a line of its own.
+func wrap(text string, n int) []string {
+	var out []string
+	for _, para := range strings.Split(text, "\n") {
+		para = strings.TrimRight(para, " \t")
+		if width(para) <= n {
+			out = append(out, para)
+			continue
+		}
+		line := ""
+		for _, word := range strings.Fields(para) {
+			switch {
+			case line == "":
+				line = word
+			case width(line)+1+width(word) > n:
+				out = append(out, line)
+				line = word
+			default:
+				line += " " + word
+			}
+		}
+		out = append(out, line)
+	}
+	return out
+}

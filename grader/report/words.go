@@ -1,0 +1,83 @@
+package report
+
+import (
+	"fmt"
+	"strings"
+
+	"netlabs/grader/result"
+)
+
+// statusWord is how reports name a status: "fail", "not run".
+func statusWord(s result.Status) string {
+	if s == result.StatusNotRun {
+		return "not run"
+	}
+	return string(s)
+}
+
+// labID is the prefix of a lab's check ids, "w01.basic".
+func labID(w result.Week, l result.Lab) string {
+	return fmt.Sprintf("w%02d.%s", w.Week, l.Lab)
+}
+
+// points is a check's "3/5".
+func points(c result.Check) string {
+	return fmt.Sprintf("%d/%d", c.Points, c.MaxPoints)
+}
+
+// score is "57/200".
+func score(got, of int) string {
+	return fmt.Sprintf("%d/%d", got, of)
+}
+
+// percent is "28.5%", or "" when there is nothing to score.
+func percent(got, of int) string {
+	if of <= 0 {
+		return ""
+	}
+	return fmt.Sprintf("%.1f%%", 100*float64(got)/float64(of))
+}
+
+// duration is a check's time, "0.12s", or "-" for a check that did not run.
+func duration(c result.Check) string {
+	if c.DurationMS == 0 && c.Status != result.StatusPass {
+		return "-"
+	}
+	return seconds(c.DurationMS)
+}
+
+// seconds formats milliseconds as "12.35s".
+func seconds(ms int64) string {
+	return fmt.Sprintf("%.2fs", float64(ms)/1000)
+}
+
+// repeatCommand is the command that repeats r with its seed; week > 0 and lab
+// narrow it to one lab.
+func repeatCommand(r *result.Run, week int, lab string) string {
+	args := []string{"go run ./grader"}
+	if week > 0 {
+		args = append(args, fmt.Sprintf("-week %d -lab %s", week, lab))
+	}
+	if r.Impl != "" && r.Impl != "student" {
+		args = append(args, "-impl "+r.Impl)
+	}
+	if r.Race {
+		args = append(args, "-race")
+	}
+	args = append(args, fmt.Sprintf("-seed %d", r.Seed))
+	return strings.Join(args, " ")
+}
+
+// needsFix reports whether a lab has anything to fix: a build error, a policy
+// violation or a check that did not pass.
+func needsFix(l result.Lab) bool {
+	if l.BuildError != "" || len(l.Violations) > 0 {
+		return true
+	}
+	for _, c := range l.Checks {
+		if c.Status != result.StatusPass {
+			return true
+		}
+	}
+	return false
+}
