@@ -72,7 +72,9 @@ func (r *Runner) command(b Binary, tmp string, args ...string) (*exec.Cmd, error
 		newProcessGroup(cmd)
 	}
 	cmd.Dir = b.Dir
-	cmd.Env = append(cmd.Env, r.env(tmp)...)
+	// The test process gets a minimal environment, not the grader's: no CI
+	// tokens, no GOFLAGS, nothing that changes a test's behaviour.
+	cmd.Env = append(sandbox.Marker(cmd.Env), r.env(tmp)...)
 	return cmd, nil
 }
 
