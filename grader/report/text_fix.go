@@ -64,6 +64,14 @@ func (s *scorecard) labFixes(l result.Lab) {
 			continue // the build error above says it all
 		}
 		s.para(s.p.paint(sgrCyan, "Hint:")+" ", c.Hint)
+		// A plain failure's message already holds the test's own complaints;
+		// its whole output is one -v away. Crashes, timeouts and leaks show it.
+		if c.Status == result.StatusFail && !s.opt.Verbose && c.Message != "" {
+			if strings.TrimSpace(c.Output) != "" {
+				s.line("      ", s.p.paint(sgrDim, "(-v shows the test's output)"))
+			}
+			continue
+		}
 		s.output("Output", c.Output)
 	}
 }

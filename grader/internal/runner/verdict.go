@@ -2,6 +2,7 @@ package runner
 
 import (
 	"encoding/json"
+	"fmt"
 	"regexp"
 	"strings"
 
@@ -43,6 +44,7 @@ func (v *verdict) ours(name string) bool {
 var (
 	logLine    = regexp.MustCompile(`^\s+\S+\.go:\d+: `)
 	scriptFail = regexp.MustCompile(`^\s*FAIL: `)
+	seedLine   = regexp.MustCompile(`\.go:\d+: seed \d+ \(repeat with NETLABS_SEED=\d+\)$`)
 )
 
 // add takes one line of test2json output. Lines that are not JSON events
@@ -63,7 +65,8 @@ func (v *verdict) add(line []byte) {
 		}
 		v.output.WriteString(e.Output)
 		out := strings.TrimRight(e.Output, "\n")
-		if logLine.MatchString(out) || scriptFail.MatchString(out) {
+		// The seed line that labtest logs is in every report already.
+		if (logLine.MatchString(out) && !seedLine.MatchString(out)) || scriptFail.MatchString(out) {
 			v.failures = append(v.failures, strings.TrimSpace(out))
 			if len(v.failures) > 20 {
 				v.failures = v.failures[1:]
@@ -123,10 +126,25 @@ func (v *verdict) decide(exitOK, killed bool) (result.Status, string) {
 	}
 }
 
-// summary is the test's failure lines, or the end of its output.
+// maxMessageLines caps the failure lines a message quotes.
+const maxMessageLines = 4
+
+// summary is the test's failure lines without repeats (at most
+// maxMessageLines), or the end of its output.
 func (v *verdict) summary(out string) string {
 	if len(v.failures) > 0 {
-		return strings.Join(v.failures, "\n")
+		var lines []string
+		seen := map[string]bool{}
+		for _, f := range v.failures {
+			if !seen[f] {
+				seen[f] = true
+				lines = append(lines, f)
+			}
+		}
+		if n := len(lines) - maxMessageLines; n > 0 {
+			lines = append(lines[:maxMessageLines], fmt.Sprintf("(and %d more)", n))
+		}
+		return strings.Join(lines, "\n")
 	}
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	return strings.Join(lines[max(0, len(lines)-5):], "\n")
