@@ -86,10 +86,17 @@ func (r *Runner) env(tmp string) []string {
 		"NETLABS_SEED=" + strconv.FormatUint(r.Seed, 10),
 		"GOTRACEBACK=all",
 	}
-	for _, k := range []string{"PATH", "LANG", "GORACE"} {
+	for _, k := range []string{"PATH", "LANG"} {
 		if v, ok := os.LookupEnv(k); ok {
 			env = append(env, k+"="+v)
 		}
+	}
+	// A race-enabled binary sleeps a second at exit unless told not to;
+	// testscript passes GORACE on to the programs a scenario runs.
+	if v, ok := os.LookupEnv("GORACE"); ok {
+		env = append(env, "GORACE="+v)
+	} else {
+		env = append(env, "GORACE=atexit_sleep_ms=0")
 	}
 	if !r.Sandboxed {
 		env = append(env, "NETLABS_SANDBOX="+r.SandboxNote)

@@ -37,13 +37,9 @@ func (s *suite) fixtures(ctx context.Context) {
 	if len(paths) == 0 {
 		return
 	}
-	var copyRoot string
-	s.step("fixtures: copy the course to a scratch folder", func() error {
-		var err error
-		copyRoot, err = copyCourse(s.opt.Root)
-		return err
-	})
-	if copyRoot == "" {
+	copyRoot, err := copyCourse(s.opt.Root)
+	if err != nil {
+		s.step("fixtures: copy the course to a scratch folder", func() error { return err })
 		return
 	}
 	defer os.RemoveAll(copyRoot)
