@@ -28,6 +28,10 @@ type verdict struct {
 	output   *capture
 	failures []string // t.Error/t.Fatal lines and testscript FAIL lines
 	skipped  string
+	// stderr is the latest "[stderr]" block of a testscript log: what the
+	// failing command said, quoted with the FAIL line that follows it.
+	stderr   []string
+	inStderr bool
 }
 
 func newVerdict(test string, outputLimit int) *verdict {
@@ -44,6 +48,7 @@ func (v *verdict) ours(name string) bool {
 var (
 	logLine    = regexp.MustCompile(`^\s+\S+\.go:\d+: `)
 	scriptFail = regexp.MustCompile(`^\s*FAIL: `)
+	workLine   = regexp.MustCompile(`testscript\.go:\d+: WORK=`)
 	seedLine   = regexp.MustCompile(`\.go:\d+: seed \d+ \(repeat with NETLABS_SEED=\d+\)$`)
 )
 
@@ -65,12 +70,17 @@ func (v *verdict) add(line []byte) {
 		}
 		v.output.WriteString(e.Output)
 		out := strings.TrimRight(e.Output, "\n")
-		// The seed line that labtest logs is in every report already.
-		if (logLine.MatchString(out) && !seedLine.MatchString(out)) || scriptFail.MatchString(out) {
-			v.failures = append(v.failures, strings.TrimSpace(out))
-			if len(v.failures) > 20 {
-				v.failures = v.failures[1:]
+		v.scriptStderr(out)
+		switch {
+		case scriptFail.MatchString(out):
+			v.fail(strings.TrimSpace(out))
+			for _, l := range v.stderr {
+				v.fail("  " + l)
 			}
+		// The seed line that labtest logs is in every report already, and
+		// testscript's WORK line says nothing about the failure.
+		case logLine.MatchString(out) && !seedLine.MatchString(out) && !workLine.MatchString(out):
+			v.fail(strings.TrimSpace(out))
 		}
 		if e.Test == v.test && strings.Contains(out, "--- SKIP") {
 			v.skipped = out
@@ -83,6 +93,28 @@ func (v *verdict) add(line []byte) {
 		if e.Test == v.test {
 			v.final = e.Action
 		}
+	}
+}
+
+// fail records a line of the test's complaint, keeping the last 20.
+func (v *verdict) fail(line string) {
+	v.failures = append(v.failures, line)
+	if len(v.failures) > 20 {
+		v.failures = v.failures[1:]
+	}
+}
+
+// scriptStderr follows testscript's log: the lines between "[stderr]" and
+// the next marker are what the last command wrote on stderr (at most 3 kept).
+func (v *verdict) scriptStderr(line string) {
+	t := strings.TrimSpace(line)
+	switch {
+	case t == "[stderr]":
+		v.inStderr, v.stderr = true, nil
+	case strings.HasPrefix(t, "[") || strings.HasPrefix(t, "> ") || strings.HasPrefix(t, "#") || scriptFail.MatchString(t):
+		v.inStderr = false
+	case v.inStderr && t != "" && len(v.stderr) < 3:
+		v.stderr = append(v.stderr, t)
 	}
 }
 
