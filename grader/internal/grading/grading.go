@@ -217,14 +217,25 @@ func (g *grader) lab(ctx context.Context, l course.Lab) result.Lab {
 	return lr
 }
 
-// policy checks the lab's folder, and in reference mode the reference too.
+// policy checks the lab's folder and the programs' shared plumbing, and in
+// reference mode the reference too.
 func (g *grader) policy(l course.Lab) ([]result.Violation, []string, error) {
 	vs, excluded, err := policy.Check(g.opt.Root, l.Package, l.TestFiles)
-	if err != nil || g.opt.Impl != Reference {
-		return vs, excluded, err
+	if err != nil {
+		return nil, nil, err
 	}
-	rvs, _, err := policy.Check(g.opt.Root, l.ReferenceDir(), nil)
-	return append(vs, rvs...), excluded, err
+	dirs := []string{policy.SharedPackage}
+	if g.opt.Impl == Reference {
+		dirs = append(dirs, l.ReferenceDir())
+	}
+	for _, dir := range dirs {
+		more, _, err := policy.Check(g.opt.Root, dir, []string{"program_test.go"})
+		if err != nil {
+			return nil, nil, err
+		}
+		vs = append(vs, more...)
+	}
+	return vs, excluded, nil
 }
 
 // overlay is what the lab's build swaps: the reference's files, the student's

@@ -15,7 +15,8 @@
 //	                  fmt.Errorf, regexp.MustCompile and conversions; no func literals
 //	exit-call         no os.Exit, syscall.Exit, runtime.Goexit, raw syscalls
 //	import            standard library only; not unsafe, os/exec, plugin, reflect,
-//	                  runtime/debug, testing, cgo ("C"), nor netlabs' own packages
+//	                  runtime/debug, testing, cgo ("C"); of netlabs' own packages
+//	                  only the programs' plumbing, SharedPackage (which is checked too)
 //	linkname          no //go:linkname directives
 //	framing-byte      no byte 0x16 (test2json's framing marker) in literals
 //	foreign-source    no assembly, C, or .syso files beside the Go files
@@ -41,6 +42,11 @@ import (
 // forbiddenImports are standard packages that reach around the language or
 // into the test harness.
 var forbiddenImports = []string{"unsafe", "os/exec", "plugin", "reflect", "runtime/debug", "testing", "C"}
+
+// SharedPackage is the one course package that lab code may import: the
+// plumbing of the lab programs (flags, -addrfile, signals). It is student
+// editable like the labs, so the grader checks it with every lab.
+const SharedPackage = "weeks/program"
 
 // exitCalls end the process or the goroutine from inside student code.
 var exitCalls = []string{"os.Exit", "syscall.Exit", "runtime.Goexit",
@@ -119,6 +125,7 @@ func checkImports(f *ast.File, add addFunc) {
 		switch {
 		case slices.Contains(forbiddenImports, p):
 			add(imp.Pos(), "import", fmt.Sprintf("package %q is not allowed in lab code", p))
+		case p == "netlabs/"+SharedPackage:
 		case first == "netlabs":
 			add(imp.Pos(), "import", fmt.Sprintf("lab code may not import the course's own package %q", p))
 		case strings.Contains(first, ".") || strings.HasPrefix(p, "internal/") || strings.Contains(p, "/internal/"):

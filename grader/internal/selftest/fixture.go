@@ -30,7 +30,8 @@ import (
 //	-- old --                 text that occurs exactly once in the file ...
 //	-- new --                 ... and what replaces it; pairs repeat (each
 //	                          without the newline that ends its section)
-//	-- add/cheat.go --        a file added to the lab's package
+//	-- add/cheat.go --        a file added to the lab's package (a relative path
+//	                          such as add/../../program/x.go reaches beyond it)
 //
 // The self-test writes the fixture into a copy of the course, grades the lab
 // there, and requires that the checks that do not pass are exactly those in

@@ -10,12 +10,10 @@ import (
 	"fmt"
 	"io"
 	"log"
-	"net"
 	"os"
-	"os/signal"
-	"path/filepath"
-	"syscall"
 	"time"
+
+	"netlabs/weeks/program"
 )
 
 // stopTimeout bounds how long ServerMain waits for Close and then Serve after a
@@ -36,26 +34,21 @@ func ServerMain(args []string, stdout, stderr io.Writer) int {
 	addr := fs.String("addr", "127.0.0.1:0", "listen on `host:port` (port 0: any free port)")
 	addrFile := fs.String("addrfile", "", "write the bound address and a newline to `file`")
 	writeTimeout := fs.Duration("write-timeout", DefaultWriteTimeout, "drop a client that cannot take a line within `duration`")
-	if code, ok := parse(fs, args); !ok {
+	if code, ok := program.Parse(fs, args); !ok {
 		return code
+	}
+	if fs.NArg() > 0 {
+		return program.UsageError(fs, "unexpected argument %q", fs.Arg(0))
 	}
 	logger := log.New(stderr, "helpdesk: ", 0)
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := program.SignalContext()
 	defer stop()
-	ln, err := net.Listen("tcp", *addr)
+	ln, err := program.Listen(*addr, *addrFile, logger)
 	if err != nil {
 		logger.Print(err)
 		return 1
 	}
-	if *addrFile != "" {
-		if err := writeAddrFile(*addrFile, ln.Addr().String()); err != nil {
-			ln.Close()
-			logger.Print(err)
-			return 1
-		}
-	}
-	logger.Printf("listening on %s", ln.Addr())
 
 	srv := &Server{WriteTimeout: *writeTimeout, Logf: logger.Printf}
 	served := make(chan error, 1)
@@ -106,53 +99,18 @@ func ClientMain(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "", "the server's `host:port` (required)")
 	nick := fs.String("nick", "", "the `nickname` to join with (required)")
-	if code, ok := parse(fs, args); !ok {
+	if code, ok := program.Parse(fs, args); !ok {
 		return code
 	}
+	if fs.NArg() > 0 {
+		return program.UsageError(fs, "unexpected argument %q", fs.Arg(0))
+	}
 	if *addr == "" || *nick == "" {
-		fmt.Fprintln(stderr, "helpdesk-client: -addr and -nick are required")
-		fs.Usage()
-		return 2
+		return program.UsageError(fs, "-addr and -nick are required")
 	}
 	if err := Chat(context.Background(), *addr, *nick, os.Stdin, stdout); err != nil {
 		fmt.Fprintf(stderr, "helpdesk-client: %v\n", err)
 		return 1
 	}
 	return 0
-}
-
-// parse parses args; when it returns ok false, the program returns code.
-func parse(fs *flag.FlagSet, args []string) (code int, ok bool) {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0, false
-		}
-		return 2, false
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(fs.Output(), "%s: unexpected argument %q\n", fs.Name(), fs.Arg(0))
-		fs.Usage()
-		return 2, false
-	}
-	return 0, true
-}
-
-// writeAddrFile writes addr and a newline to file atomically: a reader sees
-// either no file or the whole address.
-func writeAddrFile(file, addr string) error {
-	tmp, err := os.CreateTemp(filepath.Dir(file), ".addr-*")
-	if err != nil {
-		return err
-	}
-	_, err = io.WriteString(tmp, addr+"\n")
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), file)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-	}
-	return err
 }

@@ -5,17 +5,13 @@ package tcpack
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log"
-	"net"
-	"os"
-	"os/signal"
-	"path/filepath"
 	"strings"
-	"syscall"
+
+	"netlabs/weeks/program"
 )
 
 // DefaultAddr is where the programs listen and connect when -addr is not given.
@@ -40,33 +36,25 @@ func ServerMain(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(fs.Output(), "usage: ackserver [-addr host:port] [-addrfile file] [-timeout duration]")
 		fs.PrintDefaults()
 	}
-	if code, ok := parse(fs, args); !ok {
+	if code, ok := program.Parse(fs, args); !ok {
 		return code
 	}
 	if fs.NArg() > 0 {
-		return usageError(fs, "unexpected argument %q", fs.Arg(0))
+		return program.UsageError(fs, "unexpected argument %q", fs.Arg(0))
 	}
 	if *timeout <= 0 {
-		return usageError(fs, "-timeout must be positive, not %v", *timeout)
+		return program.UsageError(fs, "-timeout must be positive, not %v", *timeout)
 	}
 	logger := log.New(stderr, "ackserver: ", 0)
 
 	// Catch the signals before anyone can learn the address and send one.
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := program.SignalContext()
 	defer stop()
 
-	ln, err := net.Listen("tcp", *addr)
+	ln, err := program.Listen(*addr, *addrFile, logger)
 	if err != nil {
 		logger.Print(err)
 		return 1
-	}
-	logger.Printf("listening on %s", ln.Addr())
-	if *addrFile != "" {
-		if err := writeAddrFile(*addrFile, ln.Addr().String()); err != nil {
-			ln.Close()
-			logger.Print(err)
-			return 1
-		}
 	}
 	srv := &Server{ReadTimeout: *timeout, Logf: logger.Printf}
 	if err := srv.Serve(ctx, ln); err != nil {
@@ -94,14 +82,14 @@ func ClientMain(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(fs.Output(), "usage: ackclient [-addr host:port] [-timeout duration] message...")
 		fs.PrintDefaults()
 	}
-	if code, ok := parse(fs, args); !ok {
+	if code, ok := program.Parse(fs, args); !ok {
 		return code
 	}
 	if fs.NArg() == 0 {
-		return usageError(fs, "no message to send")
+		return program.UsageError(fs, "no message to send")
 	}
 	if *timeout <= 0 {
-		return usageError(fs, "-timeout must be positive, not %v", *timeout)
+		return program.UsageError(fs, "-timeout must be positive, not %v", *timeout)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
 	defer cancel()
@@ -115,42 +103,4 @@ func ClientMain(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
-}
-
-// parse parses args; when it returns false, the program returns code.
-func parse(fs *flag.FlagSet, args []string) (code int, ok bool) {
-	switch err := fs.Parse(args); {
-	case errors.Is(err, flag.ErrHelp):
-		return 0, false
-	case err != nil:
-		return 2, false // the flag package has printed the error and the usage
-	}
-	return 0, true
-}
-
-func usageError(fs *flag.FlagSet, format string, args ...any) int {
-	fmt.Fprintf(fs.Output(), "%s: %s\n", fs.Name(), fmt.Sprintf(format, args...))
-	fs.Usage()
-	return 2
-}
-
-// writeAddrFile writes addr and a newline to name atomically: readers see
-// either no file or the whole line.
-func writeAddrFile(name, addr string) error {
-	tmp, err := os.CreateTemp(filepath.Dir(name), ".addr-*")
-	if err != nil {
-		return err
-	}
-	_, err = tmp.WriteString(addr + "\n")
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), name)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("addrfile: %w", err)
-	}
-	return nil
 }
