@@ -25,6 +25,25 @@ func (s *suite) weeks(ctx context.Context) {
 		}
 		s.step(fmt.Sprintf("week %d: stubs compile and score 0", w.Number), func() error { return s.stubs(ctx, w) })
 	}
+	if w, ok := course.Find(1); ok {
+		s.step("no sandbox: week 1's reference still passes on loopback, and the report says why", func() error { return s.noSandbox(ctx, w) })
+	}
+}
+
+// noSandbox grades week 1, which needs no broadcast, without a network
+// namespace: every check still passes, and the run says it was not isolated.
+func (s *suite) noSandbox(ctx context.Context, w course.Week) error {
+	run, err := grading.Grade(ctx, grading.Options{Root: s.opt.Root, Weeks: []int{w.Number}, Impl: grading.Reference, Seed: s.opt.Seed, NoSandbox: true})
+	if err != nil {
+		return err
+	}
+	if !strings.HasPrefix(run.Sandbox, "none: ") {
+		return fmt.Errorf("sandbox = %q, want \"none: <reason>\"", run.Sandbox)
+	}
+	if run.Score != run.MaxScore {
+		return fmt.Errorf("score %d/%d without a sandbox", run.Score, run.MaxScore)
+	}
+	return nil
 }
 
 func (s *suite) grade(ctx context.Context, w course.Week, impl string) (*result.Run, error) {
