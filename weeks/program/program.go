@@ -95,3 +95,25 @@ func WriteAddrFile(name, addr string) error {
 	}
 	return nil
 }
+
+// ListenUDP opens a UDP socket on addr (port 0: any free port), logs
+// "listening on ADDR", and, when addrFile is not empty, writes ADDR and a
+// newline there with WriteAddrFile. On error nothing is left open.
+func ListenUDP(addr, addrFile string, logger *log.Logger) (*net.UDPConn, error) {
+	ua, err := net.ResolveUDPAddr("udp", addr)
+	if err != nil {
+		return nil, err
+	}
+	conn, err := net.ListenUDP("udp", ua)
+	if err != nil {
+		return nil, err
+	}
+	logger.Printf("listening on %s", conn.LocalAddr())
+	if addrFile != "" {
+		if err := WriteAddrFile(addrFile, conn.LocalAddr().String()); err != nil {
+			conn.Close()
+			return nil, err
+		}
+	}
+	return conn, nil
+}

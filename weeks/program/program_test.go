@@ -81,3 +81,15 @@ func TestListenFailsCleanly(t *testing.T) {
 		t.Errorf("Listen with an unwritable addrfile = %v, want an addrfile error", err)
 	}
 }
+
+func TestListenUDPWritesAddrFile(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "addr")
+	conn, err := ListenUDP("127.0.0.1:0", file, log.New(io.Discard, "", 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if b, err := os.ReadFile(file); err != nil || string(b) != conn.LocalAddr().String()+"\n" {
+		t.Errorf("addr file = %q, %v; want %q", b, err, conn.LocalAddr().String()+"\n")
+	}
+}
