@@ -9,7 +9,7 @@ import (
 )
 
 func TestFormats(t *testing.T) {
-	want := []string{"json", "junit", "markdown", "text"}
+	want := []string{"classroom", "gradescope", "json", "junit", "markdown", "text"}
 	if got := Names(); !slices.Equal(got, want) {
 		t.Fatalf("Names() = %v, want %v", got, want)
 	}

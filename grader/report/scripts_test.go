@@ -1,6 +1,9 @@
 package report
 
 import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -41,8 +44,9 @@ func TestScripts(t *testing.T) {
 			return os.CopyFS(e.WorkDir, os.DirFS(sampleFiles))
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"unescape":  cmdUnescape,
-			"bigoutput": cmdBigOutput,
+			"unescape":     cmdUnescape,
+			"bigoutput":    cmdBigOutput,
+			"base64decode": cmdBase64Decode,
 		},
 	})
 }
@@ -127,4 +131,21 @@ func cmdBigOutput(ts *testscript.TestScript, neg bool, args []string) {
 	n, err := strconv.Atoi(args[1])
 	ts.Check(err)
 	ts.Check(os.WriteFile(ts.MkAbs(args[0]), []byte(bigOutput(n)), 0o666))
+}
+
+// cmdBase64Decode decodes the base64 in FILE ("stdout" for the last command's
+// output) and writes it to OUT, indented when it is JSON: base64decode FILE OUT.
+func cmdBase64Decode(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: base64decode FILE OUT")
+	}
+	text := ts.ReadFile(args[0])
+	b, err := base64.StdEncoding.DecodeString(strings.TrimSpace(text))
+	ts.Check(err)
+	var buf bytes.Buffer
+	if json.Indent(&buf, b, "", "  ") == nil {
+		buf.WriteByte('\n')
+		b = buf.Bytes()
+	}
+	ts.Check(os.WriteFile(ts.MkAbs(args[1]), b, 0o644))
 }

@@ -48,7 +48,8 @@ Usage:
   go run ./grader [flags]                 grade weeks/ (your code): every week, scorecard on the terminal
   go run ./grader -week 3 -lab extra      one week (or a list: -week 1,2), one lab (basic or extra)
   go run ./grader -impl reference         grade the reference solutions (instructors)
-  go run ./grader -format json -o FILE    write the report as json, markdown, junit or text to FILE
+  go run ./grader -format json -o FILE    write the report to FILE: text, json, markdown, junit,
+                                          classroom (GitHub Classroom reporter), gradescope (results.json)
   go run ./grader -seed 42                repeat a run's simulated loss and timing
   go run ./grader -race -v                race detector; show the whole output of failing checks
   go run ./grader report -format markdown FILE.json   render a saved JSON result again
