@@ -121,6 +121,13 @@ func htmlPre(b *strings.Builder, e excerpt) {
 
 func markdownFooter(b *strings.Builder, r *result.Run) {
 	b.WriteString("---\n\n")
+	if r.Integrity == "modified" {
+		fmt.Fprintf(b, "<p>⚠️ <b>Protected course files changed</b> (%d): they are not yours to edit.</p>\n<ul>\n", len(r.Changed))
+		for _, c := range r.Changed {
+			fmt.Fprintf(b, "<li><code>%s</code></li>\n", htmlText(c))
+		}
+		b.WriteString("</ul>\n\n")
+	}
 	fmt.Fprintf(b, "**Total: %s%s**", score(r.Score, r.MaxScore), parenthesised(percent(r.Score, r.MaxScore)))
 	if r.Bonus != 0 {
 		fmt.Fprintf(b, " · +%d bonus outside the total", r.Bonus)

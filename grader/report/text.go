@@ -129,6 +129,12 @@ func (s *scorecard) header() {
 	if r.Sandbox != "" && r.Sandbox != "netns" {
 		s.line(s.p.paint(sgrYellow, "no network sandbox: "+oneLine(r.Sandbox)))
 	}
+	if r.Integrity == "modified" {
+		s.line(s.p.paint(sgrRed, fmt.Sprintf("protected course files changed (%d): restore them, they are not yours to edit:", len(r.Changed))))
+		for _, c := range r.Changed {
+			s.line("  ", s.p.paint(sgrRed, "✗"), " ", oneLine(c))
+		}
+	}
 }
 
 func (s *scorecard) week(wk result.Week) {

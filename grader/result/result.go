@@ -34,7 +34,12 @@ type Run struct {
 	GoVersion string `json:"go_version"`
 	StartedAt string `json:"started_at"` // RFC 3339, UTC
 	Race      bool   `json:"race,omitempty"`
-	Weeks     []Week `json:"weeks"`
+	// Integrity is "verified" when the checkout's protected files match its
+	// manifest, "modified" when they do not (Changed says how), and empty
+	// where there is no manifest (the instructor's repository).
+	Integrity string   `json:"integrity,omitempty"`
+	Changed   []string `json:"changed_files,omitempty"` // "grader/x.go: modified"
+	Weeks     []Week   `json:"weeks"`
 }
 
 // Week is one week's result.

@@ -30,6 +30,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		switch args[0] {
 		case "selftest":
 			return selftestMain(args[1:], stdout, stderr)
+		case "export":
+			return exportMain(args[1:], stdout, stderr)
 		case "handouts":
 			return handoutsMain(args[1:], stdout, stderr)
 		case "report":
@@ -55,6 +57,7 @@ Usage:
   go run ./grader report -format markdown FILE.json   render a saved JSON result again
   go run ./grader selftest                the course's own test suite (maintainers)
   go run ./grader handouts                rewrite the grading tables in the handouts from the rubric
+  go run ./grader export [-git] DIR       write the student template (no reference) into DIR
 
 Flags:
 `

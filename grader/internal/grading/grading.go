@@ -18,6 +18,7 @@ import (
 
 	"netlabs/grader/course"
 	"netlabs/grader/internal/build"
+	"netlabs/grader/internal/integrity"
 	"netlabs/grader/internal/policy"
 	"netlabs/grader/internal/runner"
 	"netlabs/grader/result"
@@ -116,6 +117,9 @@ func Grade(ctx context.Context, opt Options) (*result.Run, error) {
 		GoVersion: runtime.Version(), StartedAt: start.UTC().Format(time.RFC3339),
 	}
 	run.Sandbox = chooseSandbox(r, opt)
+	if opt.Impl == Student {
+		run.Integrity, run.Changed = checkIntegrity(opt.Root)
+	}
 
 	g := &grader{opt: opt, tc: tc, r: r, jobs: make(chan struct{}, jobs(opt)), builds: make(chan struct{}, 2)}
 	var wg sync.WaitGroup
@@ -131,6 +135,30 @@ func Grade(ctx context.Context, opt Options) (*result.Run, error) {
 	run.Total()
 	run.DurationMS = time.Since(start).Milliseconds()
 	return run, ctx.Err()
+}
+
+// checkIntegrity compares a student checkout with its manifest of protected
+// files; the instructor's repository has none, and gets "".
+func checkIntegrity(root string) (string, []string) {
+	m, ok, err := integrity.Load(root)
+	switch {
+	case !ok:
+		return "", nil
+	case err != nil:
+		return "modified", []string{err.Error()}
+	}
+	problems, err := m.Verify(root)
+	if err != nil {
+		return "modified", []string{"cannot verify: " + err.Error()}
+	}
+	if len(problems) == 0 {
+		return "verified", nil
+	}
+	var changed []string
+	for _, p := range problems {
+		changed = append(changed, p.String())
+	}
+	return "modified", changed
 }
 
 // chooseSandbox decides how tests are isolated and says so for the report.
