@@ -76,7 +76,7 @@ func Export(root, dest string, git bool) (*Summary, error) {
 		return nil, err
 	}
 	kept = append(kept, ".gitignore")
-	m, err := integrity.Build(dest, kept, Protected, Owned())
+	m, err := integrity.Build(dest, kept, Protected, present(Owned(), kept))
 	if err != nil {
 		return nil, err
 	}
@@ -102,6 +102,14 @@ func Owned() []string {
 		}
 	}
 	return dirs
+}
+
+// present keeps the folders that hold at least one of files: the manifest
+// names only folders that the template has, so that restoring them works.
+func present(dirs, files []string) []string {
+	return slices.DeleteFunc(dirs, func(d string) bool {
+		return !slices.ContainsFunc(files, func(f string) bool { return integrity.Owned(f, []string{d}) })
+	})
 }
 
 // Protected reports whether the slash path f is a course file: anything in an
