@@ -30,6 +30,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		switch args[0] {
 		case "selftest":
 			return selftestMain(args[1:], stdout, stderr)
+		case "batch":
+			return batchMain(args[1:], stdout, stderr)
 		case "export":
 			return exportMain(args[1:], stdout, stderr)
 		case "handouts":
@@ -58,6 +60,7 @@ Usage:
   go run ./grader selftest                the course's own test suite (maintainers)
   go run ./grader handouts                rewrite the grading tables in the handouts from the rubric
   go run ./grader export [-git] DIR       write the student template (no reference) into DIR
+  go run ./grader batch DIR               grade every student checkout in DIR: reports and gradebook.csv
 
 Flags:
 `

@@ -142,7 +142,7 @@ func gradeMain(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "grader: %v\n", err)
 		return exitInternal
 	}
-	if err := write(run, f.out, stdout, func(w io.Writer) error {
+	if err := write(f.out, stdout, func(w io.Writer) error {
 		if f.format == "text" {
 			return report.Text(w, run, report.TextOptions{Color: f.out == "" && colorOK(fileOf(stdout)), Verbose: f.verbose})
 		}
@@ -162,7 +162,7 @@ func gradeMain(args []string, stdout, stderr io.Writer) int {
 }
 
 // write writes a report to the file out (atomically), or to stdout.
-func write(run *result.Run, out string, stdout io.Writer, render func(io.Writer) error) error {
+func write(out string, stdout io.Writer, render func(io.Writer) error) error {
 	if out == "" {
 		return render(stdout)
 	}

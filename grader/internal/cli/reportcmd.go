@@ -48,7 +48,7 @@ func reportMain(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "grader report: %s is not a %s result (%v)\n", fs.Arg(0), result.Schema, err)
 		return exitUsage
 	}
-	if err := write(&run, *out, stdout, func(w io.Writer) error {
+	if err := write(*out, stdout, func(w io.Writer) error {
 		if *format == "text" {
 			return report.Text(w, &run, report.TextOptions{Verbose: *verbose})
 		}

@@ -23,6 +23,7 @@ func selftestMain(args []string, stdout, stderr io.Writer) int {
 	seed := fs.String("seed", "", "seed for every grading run (default: a fresh one, printed)")
 	count := fs.Int("count", 1, "grade each week's reference `N` times (flake hunting)")
 	only := fs.String("run", "", "run only the steps whose name contains one of these comma-separated words")
+	perKind := fs.Int("batch", 1, "synthetic checkouts of each kind in the batch step (6 kinds)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: go run ./grader selftest [-seed N] [-count N] [-run words]")
 		fs.PrintDefaults()
@@ -43,7 +44,7 @@ func selftestMain(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "grader selftest: %v\n", err)
 		return exitUsage
 	}
-	opt := selftest.Options{Root: root, Count: *count, Out: stdout, Seed: uint64(time.Now().UnixNano()) >> 1}
+	opt := selftest.Options{Root: root, Count: *count, BatchPerKind: *perKind, Out: stdout, Seed: uint64(time.Now().UnixNano()) >> 1}
 	if *seed != "" {
 		if opt.Seed, err = strconv.ParseUint(*seed, 10, 64); err != nil {
 			fmt.Fprintf(stderr, "grader selftest: -seed %q: want a non-negative integer\n", *seed)

@@ -31,7 +31,10 @@ type Options struct {
 	Seed  uint64   // the seed of every grading run
 	Count int      // how many times to grade each week's reference (at least 1)
 	Only  []string // run only the steps whose name contains one of these
-	Out   io.Writer
+	// BatchPerKind is how many synthetic checkouts of each kind the batch
+	// step grades (at least 1).
+	BatchPerKind int
+	Out          io.Writer
 }
 
 // suite runs steps and counts their outcomes.
@@ -43,11 +46,17 @@ type suite struct {
 // Run runs the self-test and reports whether every step passed.
 func Run(ctx context.Context, opt Options) bool {
 	s := &suite{opt: opt}
+	if !fileExists(s.abs("reference")) {
+		fmt.Fprintln(opt.Out, "the self-test needs the instructor's repository: reference/ is missing (is this the student template?)")
+		return false
+	}
 	fmt.Fprintf(opt.Out, "netlabs self-test, seed %d\n", opt.Seed)
 	start := time.Now()
 	s.static(ctx)
 	s.weeks(ctx)
 	s.fixtures(ctx)
+	s.template(ctx)
+	s.batchStep(ctx)
 	fmt.Fprintf(opt.Out, "self-test took %v\n", time.Since(start).Round(100*time.Millisecond))
 	fmt.Fprintf(opt.Out, "%d passed, %d failed\n", s.passed, s.failed)
 	return s.failed == 0
