@@ -119,7 +119,7 @@ func gradeOne(ctx context.Context, opt Options, template string, m *integrity.Ma
 		return fail(err)
 	}
 	defer os.RemoveAll(scratch)
-	if err := assemble(template, checkout, scratch); err != nil {
+	if err := assemble(template, m, checkout, scratch); err != nil {
 		return fail(err)
 	}
 	run, err := grading.Grade(ctx, grading.Options{
@@ -144,7 +144,7 @@ func gradeOne(ctx context.Context, opt Options, template string, m *integrity.Ma
 
 // assemble puts the course (the template at root) and the student's files
 // into scratch.
-func assemble(root, checkout, scratch string) error {
+func assemble(root string, m *integrity.Manifest, checkout, scratch string) error {
 	for _, dir := range []string{"grader", "weeks"} {
 		if err := os.CopyFS(filepath.Join(scratch, dir), os.DirFS(filepath.Join(root, dir))); err != nil {
 			return err
@@ -157,7 +157,7 @@ func assemble(root, checkout, scratch string) error {
 	}
 	for _, w := range course.Weeks() {
 		for _, l := range w.Labs {
-			if err := takeStudentFiles(checkout, scratch, l); err != nil {
+			if err := takeStudentFiles(m, checkout, scratch, l); err != nil {
 				return err
 			}
 		}
@@ -166,8 +166,8 @@ func assemble(root, checkout, scratch string) error {
 }
 
 // takeStudentFiles copies the student's files of lab l: its Files, and any
-// other non-test Go file they added that is not a course file.
-func takeStudentFiles(checkout, scratch string, l course.Lab) error {
+// other non-test Go file that is not a course file of manifest m.
+func takeStudentFiles(m *integrity.Manifest, checkout, scratch string, l course.Lab) error {
 	dir := filepath.Join(checkout, filepath.FromSlash(l.Package))
 	entries, err := os.ReadDir(dir)
 	if os.IsNotExist(err) {
@@ -179,7 +179,7 @@ func takeStudentFiles(checkout, scratch string, l course.Lab) error {
 	for _, e := range entries {
 		name := e.Name()
 		rel := l.Package + "/" + name
-		own := slices.Contains(l.Files, name) || (strings.HasSuffix(name, ".go") && !strings.HasSuffix(name, "_test.go") && !export.Protected(rel))
+		own := slices.Contains(l.Files, name) || (strings.HasSuffix(name, ".go") && !strings.HasSuffix(name, "_test.go") && m.Files[rel] == "")
 		if e.IsDir() || !own {
 			continue
 		}

@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
-	"strings"
 	"time"
 
 	"netlabs/grader/course"
@@ -126,20 +126,25 @@ func breakBuild(_ *suite, dir string, w course.Week) error {
 	return nil
 }
 
-// hang makes one lab's first function that the tests call block forever.
+// hang makes every stubbed function of the week block forever.
 func hang(_ *suite, dir string, w course.Week) error {
-	l := w.Labs[0]
-	p := filepath.Join(dir, filepath.FromSlash(l.Package), l.Files[0])
-	b, err := os.ReadFile(p)
-	if err != nil {
-		return err
+	for _, l := range w.Labs {
+		for _, f := range l.Files {
+			p := filepath.Join(dir, filepath.FromSlash(l.Package), f)
+			b, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			if err := os.WriteFile(p, stubReturn.ReplaceAll(b, []byte("\tselect {}\n}")), 0o644); err != nil {
+				return err
+			}
+		}
 	}
-	text := strings.Replace(string(b), "\treturn ErrNotImplemented\n}", "\tselect {}\n}", 1)
-	if text == string(b) {
-		return errors.New("no stub return to replace")
-	}
-	return os.WriteFile(p, []byte(text), 0o644)
+	return nil
 }
+
+// stubReturn is a stub's last line: the return of ErrNotImplemented.
+var stubReturn = regexp.MustCompile(`\treturn [^\n]*ErrNotImplemented\n}`)
 
 // cheat adds an init function that ends the test binary "successfully".
 func cheat(_ *suite, dir string, w course.Week) error {
