@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -27,8 +28,29 @@ import (
 //	closed NAME                the peer closes the session, with no line first
 //	hangup NAME                close session NAME from this side
 //
+// and run a seeded lossy UDP relay (package netsim) in the test process
+// (relay.go):
+//
+//	relay NAME -to ADDR [-drop P] [-dup P] [-delay D] [-jitter D]
+//	      [-reorder P] [-reorder-delay D] [-corrupt P] [-rate BYTES_PER_S]
+//	      [-seed N] [-capture BYTES] [-forward|-both]
+//	                           start a relay to ADDR and set $NAME to its
+//	                           address; the knobs impair client → ADDR only
+//	                           (-forward, the default) or both ways (-both);
+//	                           -seed defaults to $NETLABS_SEED; the log keeps
+//	                           the first -capture bytes of each packet
+//	                           (default DefaultCapture); closed when the
+//	                           script ends
+//	relaystats NAME            print the relay's counters on stdout, in
+//	                           netsim.Stats' stable form:
+//	                           "forward packets=N bytes=N dropped=N ..."
+//	relaywait NAME [-n N] [-back N] [-timeout D]
+//	                           wait (default 10s) until the relay has read at
+//	                           least -n packets forward and -back backward,
+//	                           and holds no copy back
+//
 // Every wait is bounded by IOTimeout. Sessions still open when the script ends
-// are closed.
+// are closed. ScriptRelay gives a lab's own commands the relay's ground truth.
 func Commands() map[string]func(ts *testscript.TestScript, neg bool, args []string) {
 	return map[string]func(*testscript.TestScript, bool, []string){
 		"waitaddr": cmdWaitAddr,
@@ -38,6 +60,10 @@ func Commands() map[string]func(ts *testscript.TestScript, neg bool, args []stri
 		"silent":   cmdSilent,
 		"closed":   cmdClosed,
 		"hangup":   cmdHangup,
+
+		"relay":      cmdRelay,
+		"relaystats": cmdRelayStats,
+		"relaywait":  cmdRelayWait,
 	}
 }
 
@@ -94,11 +120,26 @@ func cmdWaitAddr(ts *testscript.TestScript, neg bool, args []string) {
 			ts.Setenv(name, addr)
 			return
 		}
+		if exited(ts) {
+			ts.Fatalf("waitaddr: %s not written, and the program started last has already exited (see its stderr at wait)", args[0])
+		}
 		if time.Now().After(deadline) {
 			ts.Fatalf("waitaddr: %s not written within 10s (did the program start and write -addrfile?)", args[0])
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
+}
+
+// exited reports whether the background command started last has ended.
+// Signalling 0 checks without disturbing it; testscript reaps a command as
+// soon as it ends, after which the signal fails with os.ErrProcessDone.
+func exited(ts *testscript.TestScript) bool {
+	cmds := ts.BackgroundCmds()
+	if len(cmds) == 0 {
+		return false
+	}
+	p := cmds[len(cmds)-1].Process
+	return p != nil && errors.Is(p.Signal(syscall.Signal(0)), os.ErrProcessDone)
 }
 
 func cmdDial(ts *testscript.TestScript, neg bool, args []string) {
