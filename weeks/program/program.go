@@ -78,11 +78,22 @@ func Listen(addr, addrFile string, logger *log.Logger) (net.Listener, error) {
 // WriteAddrFile writes addr and a newline to the file name atomically: a
 // reader sees either no file or the whole line, never half of it.
 func WriteAddrFile(name, addr string) error {
-	tmp, err := os.CreateTemp(filepath.Dir(name), ".addr-*")
-	if err != nil {
+	if err := WriteFileAtomic(name, []byte(addr+"\n")); err != nil {
 		return fmt.Errorf("addrfile: %w", err)
 	}
-	_, err = tmp.WriteString(addr + "\n")
+	return nil
+}
+
+// WriteFileAtomic replaces the file name with data: it writes a temporary
+// file in the same folder and renames it, so that a reader sees the old
+// content or the new, never a mixture. Programs use it for files that scripts
+// poll (an address, a running report).
+func WriteFileAtomic(name string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(name), ".tmp-*")
+	if err != nil {
+		return err
+	}
+	_, err = tmp.Write(data)
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
 	}
@@ -91,9 +102,8 @@ func WriteAddrFile(name, addr string) error {
 	}
 	if err != nil {
 		os.Remove(tmp.Name())
-		return fmt.Errorf("addrfile: %w", err)
 	}
-	return nil
+	return err
 }
 
 // ListenUDP opens a UDP socket on addr (port 0: any free port), logs
