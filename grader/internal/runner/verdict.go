@@ -49,7 +49,9 @@ var (
 	logLine    = regexp.MustCompile(`^\s+\S+\.go:\d+: `)
 	scriptFail = regexp.MustCompile(`^\s*FAIL: `)
 	workLine   = regexp.MustCompile(`testscript\.go:\d+: WORK=`)
-	seedLine   = regexp.MustCompile(`\.go:\d+: seed \d+ \(repeat with NETLABS_SEED=\d+\)$`)
+	// Lines labtest logs in every test: the seed, and how the network is
+	// isolated. Reports say both already; neither is a complaint.
+	seedLine = regexp.MustCompile(`\.go:\d+: (seed \d+ \(repeat with NETLABS_SEED=\d+\)|network: .*)$`)
 )
 
 // add takes one line of test2json output. Lines that are not JSON events
@@ -77,7 +79,7 @@ func (v *verdict) add(line []byte) {
 			for _, l := range v.stderr {
 				v.fail("  " + l)
 			}
-		// The seed line that labtest logs is in every report already, and
+		// labtest's seed and network lines are in every report already, and
 		// testscript's WORK line says nothing about the failure.
 		case logLine.MatchString(out) && !seedLine.MatchString(out) && !workLine.MatchString(out):
 			v.fail(strings.TrimSpace(out))

@@ -46,6 +46,11 @@ func TestDecide(t *testing.T) {
 			out("TestScripts/cli", "            ackclient: not implemented\n"), out("TestScripts/cli", "            [exit status 1]\n"),
 			out("TestScripts/cli", "            FAIL: testdata/cli.txtar:9: unexpected command failure\n"), act("fail", "TestScripts/cli")},
 			false, false, result.StatusFail, "FAIL: testdata/cli.txtar:9: unexpected command failure\n  ackclient: not implemented"},
+		{"labtest's own lines are no complaint", "TestA", []event{act("run", "TestA"),
+			out("TestA", "    isolated.go:19: network: isolated (a network namespace with only lo)\n"),
+			out("TestA", "    seed.go:40: seed 42 (repeat with NETLABS_SEED=42)\n"),
+			out("TestA", "    a_test.go:9: got 1, want 2\n"), act("fail", "TestA")},
+			false, false, result.StatusFail, "a_test.go:9: got 1, want 2"},
 		{"leak", "TestA", []event{act("run", "TestA"), out("TestA", "    leaks.go:78: found unexpected goroutines:\n        [Goroutine 7 in state IO wait, with internal/poll.runtime_pollWait on top of the stack:\n"), act("fail", "TestA")}, false, false, result.StatusLeak, "internal/poll.runtime_pollWait"},
 		{"program leak in a script", "TestScripts/x", []event{act("run", "TestScripts/x"), out("TestScripts/x", "LEAK: goroutines still running after the program returned\n"), act("fail", "TestScripts/x")}, false, false, result.StatusLeak, "still running"},
 		{"timeout", "TestA", []event{act("run", "TestA"), out("TestA", "panic: test timed out after 2s\n")}, false, false, result.StatusTimeout, "test timed out after 2s"},
@@ -95,5 +100,18 @@ func TestReadLinesCutsLongLines(t *testing.T) {
 	readLines(strings.NewReader("a\n"+long+"\nb"), func(b []byte) { got = append(got, len(b)) })
 	if len(got) != 3 || got[0] != 1 || got[1] > maxEventLine || got[2] != 1 {
 		t.Errorf("line lengths = %v, want [1 <=%d 1]", got, maxEventLine)
+	}
+}
+
+func TestMessageLeavesOutLabtestLines(t *testing.T) {
+	v := newVerdict("TestA", 1<<10)
+	for _, line := range stream(t, act("run", "TestA"),
+		out("TestA", "    isolated.go:19: network: isolated (a network namespace with only lo)\n"),
+		out("TestA", "    seed.go:40: seed 42 (repeat with NETLABS_SEED=42)\n"),
+		out("TestA", "    a_test.go:9: got 1, want 2\n"), act("fail", "TestA")) {
+		v.add(line)
+	}
+	if _, msg := v.decide(false, false); msg != "a_test.go:9: got 1, want 2" {
+		t.Errorf("message = %q, want only the test's complaint", msg)
 	}
 }
