@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
+	"time"
 
 	"netlabs/grader/course"
 	"netlabs/grader/internal/grading"
@@ -23,7 +25,21 @@ const (
 	cheatDir  = "grader/testdata/cheats"
 )
 
-// fixtures grades every fixture in a scratch copy of the course.
+// fixtureWorkers is how many fixtures are graded at once, each in its own
+// copy of the course: builds and runs overlap, and on two cores the whole
+// takes about two thirds of the time.
+const fixtureWorkers = 2
+
+// fixtureStep is one fixture run: a fixture with or without the policy check.
+type fixtureStep struct {
+	name     string
+	fx       *fixture
+	noPolicy bool
+	err      error // a fixture that does not load
+}
+
+// fixtures grades every fixture, fixtureWorkers at a time, each worker in a
+// scratch copy of the course of its own, and reports them in order.
 func (s *suite) fixtures(ctx context.Context) {
 	var paths []string
 	for _, dir := range []string{mutantDir, cheatDir} {
@@ -34,30 +50,69 @@ func (s *suite) fixtures(ctx context.Context) {
 			return nil
 		})
 	}
-	if len(paths) == 0 {
-		return
-	}
-	copyRoot, err := copyCourse(s.opt.Root)
-	if err != nil {
-		s.step("fixtures: copy the course to a scratch folder", func() error { return err })
-		return
-	}
-	defer os.RemoveAll(copyRoot)
+	var steps []fixtureStep
 	for _, p := range paths {
 		rel, _ := filepath.Rel(s.opt.Root, p)
+		name := "fixture " + filepath.ToSlash(rel)
 		fx, err := loadFixture(p, labFromPath(rel))
 		if err != nil {
-			s.step("fixture "+filepath.ToSlash(rel), func() error { return err })
+			steps = append(steps, fixtureStep{name: name, err: err})
 			continue
 		}
 		for _, noPolicy := range fx.Policy {
-			name := "fixture " + filepath.ToSlash(rel) + ": " + fx.About
+			n := name + ": " + fx.About
 			if len(fx.Policy) > 1 || noPolicy {
-				name += map[bool]string{false: " [policy on]", true: " [policy off]"}[noPolicy]
+				n += map[bool]string{false: " [policy on]", true: " [policy off]"}[noPolicy]
 			}
-			s.step(name, func() error { return s.fixture(ctx, copyRoot, fx, noPolicy) })
+			steps = append(steps, fixtureStep{name: n, fx: fx, noPolicy: noPolicy})
 		}
 	}
+	steps = slices.DeleteFunc(steps, func(st fixtureStep) bool { return !s.selected(st.name) })
+	if len(steps) == 0 {
+		return
+	}
+
+	type outcome struct {
+		d   time.Duration
+		err error
+	}
+	done := make([]chan outcome, len(steps))
+	for i := range done {
+		done[i] = make(chan outcome, 1)
+	}
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(fixtureWorkers, len(steps)) {
+		wg.Go(func() {
+			root, err := copyCourse(s.opt.Root)
+			if err == nil {
+				defer os.RemoveAll(root)
+			}
+			for i := range next {
+				st, start := steps[i], time.Now()
+				switch {
+				case err != nil:
+					done[i] <- outcome{0, fmt.Errorf("copy the course to a scratch folder: %w", err)}
+				case st.err != nil:
+					done[i] <- outcome{0, st.err}
+				default:
+					e := s.fixture(ctx, root, st.fx, st.noPolicy)
+					done[i] <- outcome{time.Since(start), e}
+				}
+			}
+		})
+	}
+	go func() {
+		for i := range steps {
+			next <- i
+		}
+		close(next)
+	}()
+	for i, st := range steps {
+		o := <-done[i]
+		s.report(st.name, o.d, o.err)
+	}
+	wg.Wait()
 }
 
 // labFromPath is the lab id of a mutant path mutants/week01/tcpack/x.txtar.

@@ -62,14 +62,24 @@ func Run(ctx context.Context, opt Options) bool {
 	return s.failed == 0
 }
 
+// selected reports whether the step called name is to run.
+func (s *suite) selected(name string) bool {
+	return len(s.opt.Only) == 0 || containsAny(name, s.opt.Only)
+}
+
 // step runs f as one named step and prints its outcome.
 func (s *suite) step(name string, f func() error) {
-	if len(s.opt.Only) > 0 && !containsAny(name, s.opt.Only) {
+	if !s.selected(name) {
 		return
 	}
 	start := time.Now()
 	err := f()
-	d := time.Since(start).Round(10 * time.Millisecond)
+	s.report(name, time.Since(start), err)
+}
+
+// report counts and prints the outcome of a step.
+func (s *suite) report(name string, d time.Duration, err error) {
+	d = d.Round(10 * time.Millisecond)
 	if err == nil {
 		s.passed++
 		fmt.Fprintf(s.opt.Out, "ok   %s (%v)\n", name, d)
