@@ -18,7 +18,7 @@ func BenchmarkRelay(b *testing.B) {
 	}{
 		{"clean", netsim.Config{}},
 		{"capture", netsim.Config{Capture: 64}},
-		{"queued", netsim.Config{Forward: netsim.Impairment{Delay: time.Microsecond}}},
+		{"delayed", netsim.Config{Forward: netsim.Impairment{Delay: time.Microsecond}}},
 	} {
 		b.Run(tt.name, func(b *testing.B) { benchRelay(b, tt.cfg) })
 	}

@@ -89,10 +89,6 @@ type Relay struct {
 	done   chan struct{}
 	wg     sync.WaitGroup
 
-	// sendMu serialises the writes of each direction with their log entries,
-	// so that Truth.Departures is the order the copies really left in.
-	sendMu [2]sync.Mutex
-
 	mu      sync.Mutex // guards what follows
 	closed  bool
 	clients map[netip.AddrPort]*upstream
@@ -257,8 +253,14 @@ func (r *Relay) readTarget(up *upstream) {
 	}
 }
 
-// arrive decides the fate of one packet, logs it, sends the copies that are
-// due at once and queues the others. data is reused after arrive returns.
+// arrive decides the fate of one packet, logs it, and queues its copies for
+// the direction's scheduler, which sends them when they are due. data is
+// reused after arrive returns.
+//
+// Even copies due at once go through the scheduler: then one goroutine reads
+// while another writes, which passed a quarter to a half more packets per
+// second through BenchmarkRelay, on two cores, than reading and writing in
+// turn.
 func (r *Relay) arrive(d Direction, up *upstream, data []byte) {
 	at := r.now()
 	r.mu.Lock()
@@ -267,27 +269,18 @@ func (r *Relay) arrive(d Direction, up *upstream, data []byte) {
 	pos := r.truth.add(d, index, up.client, at, data, fate, r.cfg.Capture)
 	r.mu.Unlock()
 
-	q := r.queues[d]
 	for i, c := range fate.Copies {
-		it := &item{ready: at + c.Delay, pos: pos, copy: i, up: up, data: data}
-		if c.Corrupted() || c.Delay > 0 || q.rate > 0 {
-			it.data = append([]byte(nil), data...)
-			if c.Corrupted() {
-				it.data[c.FlipAt] ^= c.Flip
-			}
+		it := &item{ready: at + c.Delay, pos: pos, copy: i, up: up, data: append([]byte(nil), data...)}
+		if c.Corrupted() {
+			it.data[c.FlipAt] ^= c.Flip
 		}
-		if c.Delay > 0 || q.rate > 0 {
-			q.push(it)
-			continue
-		}
-		r.send(d, it)
+		r.queues[d].push(it)
 	}
 }
 
-// send writes one copy and logs its departure.
+// send writes one copy and logs its departure. Only the direction's
+// scheduler calls it, so Truth.Departures is the order of the writes.
 func (r *Relay) send(d Direction, it *item) {
-	r.sendMu[d].Lock()
-	defer r.sendMu[d].Unlock()
 	var err error
 	switch {
 	case it.up.conn == nil:

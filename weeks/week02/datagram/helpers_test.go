@@ -1,0 +1,229 @@
+package datagram_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"netlabs/grader/labtest"
+	"netlabs/weeks/week02/datagram"
+)
+
+// ioWait bounds every wait of the tests for a datagram or a call.
+const ioWait = 2 * time.Second
+
+// ---- UDP sockets of the tests ----
+
+// listenUDP opens a UDP socket on a free port of 127.0.0.1, closed when the
+// test ends.
+func listenUDP(t *testing.T) *net.UDPConn {
+	t.Helper()
+	c, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	if err != nil {
+		t.Fatalf("listen udp: %v", err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+// dialUDP opens a UDP socket connected to addr, closed when the test ends.
+// Being connected, it receives datagrams from addr only.
+func dialUDP(t *testing.T, addr string) *net.UDPConn {
+	t.Helper()
+	c, err := net.Dial("udp", addr)
+	if err != nil {
+		t.Fatalf("dial udp %s: %v", addr, err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c.(*net.UDPConn)
+}
+
+// freeUDPAddr returns a UDP address on 127.0.0.1 where nothing listens.
+func freeUDPAddr(t *testing.T) string {
+	t.Helper()
+	c, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	if err != nil {
+		t.Fatalf("listen udp: %v", err)
+	}
+	addr := c.LocalAddr().String()
+	c.Close()
+	return addr
+}
+
+// write sends payload as one datagram on the connected socket c.
+func write(t *testing.T, c *net.UDPConn, payload []byte) {
+	t.Helper()
+	if _, err := c.Write(payload); err != nil {
+		if errors.Is(err, syscall.ECONNREFUSED) {
+			t.Fatalf("test sender: write %d bytes: %v\n(nobody receives at %s any more: the receiving socket was closed)", len(payload), err, c.RemoteAddr())
+		}
+		t.Fatalf("test sender: write %d bytes: %v", len(payload), err)
+	}
+}
+
+// readDatagram reads one datagram from c within d, into a buffer larger than
+// any datagram, so nothing is cut.
+func readDatagram(c *net.UDPConn, d time.Duration) ([]byte, *net.UDPAddr, error) {
+	c.SetReadDeadline(time.Now().Add(d))
+	buf := make([]byte, 1<<16+1)
+	n, from, err := c.ReadFromUDP(buf)
+	return buf[:n], from, err
+}
+
+// pattern is n bytes of printable text: no zero byte, no newline.
+func pattern(n int) []byte {
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = 'a' + byte(i%26)
+	}
+	return b
+}
+
+// show abbreviates a payload for messages.
+func show(b []byte) string {
+	if len(b) <= 40 {
+		return fmt.Sprintf("%q (%d bytes)", b, len(b))
+	}
+	return fmt.Sprintf("%q…%q (%d bytes)", b[:16], b[len(b)-16:], len(b))
+}
+
+// within runs f in a goroutine and waits up to d for it to return. It returns
+// how long f took, and fails the test at once when f is still running after d:
+// a call that blocks for ever fails the test instead of hanging it.
+func within(t *testing.T, d time.Duration, what string, f func()) time.Duration {
+	t.Helper()
+	done := make(chan struct{})
+	start := time.Now()
+	go func() {
+		defer close(done)
+		f()
+	}()
+	select {
+	case <-done:
+		return time.Since(start)
+	case <-time.After(d):
+		t.Fatalf("%s has not returned after %v: it must never block longer than its deadline", what, d)
+		return 0
+	}
+}
+
+// ---- Receiver.Serve, run by the tests ----
+
+// record is one call of Receiver.Handle.
+type record struct {
+	d   datagram.Datagram
+	err error
+}
+
+// recorder collects the calls of Receiver.Handle.
+type recorder struct {
+	mu     sync.Mutex
+	got    []record
+	served chan struct{} // closed when Serve has returned
+}
+
+func (r *recorder) handle(d datagram.Datagram, err error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.got = append(r.got, record{d, err})
+}
+
+func (r *recorder) records() []record {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]record(nil), r.got...)
+}
+
+// wait waits until Handle has been called n times and returns the records.
+// It fails the test when that takes longer than ioWait, or at once when Serve
+// has returned (serve has reported it).
+func (r *recorder) wait(t *testing.T, n int, what string) []record {
+	t.Helper()
+	returned := func() bool {
+		select {
+		case <-r.served:
+			return true
+		default:
+			return false
+		}
+	}
+	labtest.Eventually(t, ioWait, fmt.Sprintf("Handle to be called %d times (%s)", n, what),
+		func() bool { return len(r.records()) >= n || returned() })
+	got := r.records()
+	if len(got) < n {
+		t.Fatalf("Serve returned after %d calls of Handle, while the test waited for %d (%s)", len(got), n, what)
+	}
+	return got
+}
+
+var errStuck = errors.New("Serve did not return within 2s after its context was cancelled")
+
+// serve runs rcv.Serve on a fresh UDP socket of 127.0.0.1, with rcv.Handle
+// recording every call. stop cancels Serve's context and returns Serve's
+// error, or errStuck when Serve has not returned within 2s. The test's
+// cleanup calls stop, and fails the test if Serve is stuck. A Serve that
+// returns on its own fails the test.
+func serve(t *testing.T, rcv *datagram.Receiver) (addr string, rec *recorder, stop func() error) {
+	t.Helper()
+	conn := listenUDP(t)
+	rec = &recorder{served: make(chan struct{})}
+	rcv.Handle = rec.handle
+	ctx, cancel := context.WithCancel(context.Background())
+	errc := make(chan error, 1)
+	go func() {
+		err := rcv.Serve(ctx, conn)
+		close(rec.served)
+		if ctx.Err() == nil { // still in the test, which waits for errc
+			t.Errorf("Serve returned before its context was cancelled: %v", err)
+		}
+		errc <- err
+	}()
+	var result error
+	stopped := false
+	stop = func() error {
+		if !stopped {
+			stopped = true
+			cancel()
+			select {
+			case result = <-errc:
+			case <-time.After(2 * time.Second):
+				result = errStuck
+			}
+		}
+		return result
+	}
+	t.Cleanup(func() {
+		if err := stop(); errors.Is(err, errStuck) {
+			t.Error(err)
+		}
+	})
+	return conn.LocalAddr().String(), rec, stop
+}
+
+// ---- Fake servers for the clients ----
+
+// fakeServer runs handle in a goroutine on a fresh UDP socket of
+// 127.0.0.1, whose deadline is 3s ahead. It returns the socket's address and
+// a function that closes the socket and waits for handle to return; the
+// test's cleanup calls it too.
+func fakeServer(t *testing.T, handle func(c *net.UDPConn)) (addr string, stop func()) {
+	t.Helper()
+	c := listenUDP(t)
+	c.SetDeadline(time.Now().Add(3 * time.Second))
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		handle(c)
+	}()
+	stop = func() {
+		c.Close()
+		<-done
+	}
+	t.Cleanup(stop)
+	return c.LocalAddr().String(), stop
+}
