@@ -70,7 +70,7 @@ func (s *suite) batch(ctx context.Context, w course.Week, n int) error {
 		}
 	}
 	start := time.Now()
-	rows, err := batch.Grade(ctx, batch.Options{Root: s.opt.Root, Dir: class, Weeks: []int{w.Number}, Seed: s.opt.Seed, Timeout: 2 * time.Second})
+	rows, err := batch.Grade(ctx, batch.Options{Root: s.opt.Root, Dir: class, Weeks: []int{w.Number}, Seed: s.opt.Seed, Timeout: 5 * time.Second})
 	if err != nil {
 		return err
 	}

@@ -45,16 +45,31 @@ func (s *suite) template(ctx context.Context) {
 }
 
 // noReference fails if the template holds a reference file, a fixture, or the
-// body of any non-trivial reference function.
+// body of a solution (a reference function of four statements or more that
+// differs from the stub's) anywhere: in a test, a handout's code, a given
+// file. A stub that gave the solution away would pass checks, which the step
+// "stubs compile and score 0" catches.
 func (s *suite) noReference(dest string) error {
 	var bodies []string
 	err := filepath.WalkDir(s.abs("reference"), func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".go") {
 			return err
 		}
-		b, err := funcBodies(p)
-		bodies = append(bodies, b...)
-		return err
+		rel, _ := filepath.Rel(s.abs("reference"), p)
+		ref, err := funcBodies(p)
+		if err != nil {
+			return err
+		}
+		given, err := funcBodies(s.abs(filepath.Join("weeks", rel)))
+		if err != nil {
+			return err
+		}
+		for name, body := range ref {
+			if given[name] != body {
+				bodies = append(bodies, body)
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return err
@@ -85,7 +100,7 @@ func (s *suite) noReference(dest string) error {
 		flat := flatten(string(text))
 		for _, body := range bodies {
 			if strings.Contains(flat, body) {
-				errs = append(errs, fmt.Errorf("%s holds the body of a reference function:\n%.200s", rel, body))
+				errs = append(errs, fmt.Errorf("%s holds the body of a reference solution:\n%.200s", rel, body))
 				break
 			}
 		}
@@ -94,25 +109,32 @@ func (s *suite) noReference(dest string) error {
 	return errors.Join(append(errs, err)...)
 }
 
-// funcBodies returns the bodies of the functions of a Go file that have at
-// least three statements, printed and flattened.
-func funcBodies(path string) ([]string, error) {
+// funcBodies returns the bodies of the functions and methods of a Go file
+// that have at least four statements, printed and flattened, by name
+// ("Serve", "Server.Serve").
+func funcBodies(path string) (map[string]string, error) {
 	fset := token.NewFileSet()
 	f, err := parser.ParseFile(fset, path, nil, parser.SkipObjectResolution)
 	if err != nil {
 		return nil, err
 	}
-	var out []string
+	out := map[string]string{}
 	for _, d := range f.Decls {
 		fd, ok := d.(*ast.FuncDecl)
-		if !ok || fd.Body == nil || len(fd.Body.List) < 3 {
+		if !ok || fd.Body == nil || len(fd.Body.List) < 4 {
 			continue
 		}
 		var b bytes.Buffer
 		if err := printer.Fprint(&b, fset, fd.Body); err != nil {
 			return nil, err
 		}
-		out = append(out, flatten(b.String()))
+		name := fd.Name.Name
+		if fd.Recv != nil && len(fd.Recv.List) == 1 {
+			var r bytes.Buffer
+			printer.Fprint(&r, fset, fd.Recv.List[0].Type)
+			name = strings.TrimPrefix(r.String(), "*") + "." + name
+		}
+		out[name] = flatten(b.String())
 	}
 	return out, nil
 }
