@@ -77,7 +77,7 @@ func TestRestartSamePort(t *testing.T) {
 		msg := fmt.Sprintf("round %d", round)
 		got, err := request(t, addr, 0, msg+"\n")
 		wantReply(t, msg, got, err, "ACK "+msg+"\n")
-		if err := stop(); errors.Is(err, errStuck) {
+		if err := stop(); errors.Is(err, labtest.ErrStuck) {
 			t.Fatalf("round %d: %v", round, err)
 		}
 	}
@@ -177,7 +177,7 @@ func TestServeShutdown(t *testing.T) {
 	start := time.Now()
 	err = stop()
 	switch {
-	case errors.Is(err, errStuck):
+	case errors.Is(err, labtest.ErrStuck):
 		t.Fatalf("%v, while a client was still connected", err)
 	case err != nil:
 		t.Errorf("Serve returned %v after its context was cancelled, want nil", err)
@@ -338,8 +338,6 @@ func TestSendNoReply(t *testing.T) {
 
 // ---- Helpers ----
 
-var errStuck = errors.New("Serve did not return within 2s after its context was cancelled")
-
 // serve runs srv.Serve on a fresh loopback listener; see serveOn.
 func serve(t *testing.T, srv *tcpack.Server) (addr string, stop func() error) {
 	t.Helper()
@@ -347,40 +345,12 @@ func serve(t *testing.T, srv *tcpack.Server) (addr string, stop func() error) {
 }
 
 // serveOn runs srv.Serve(ctx, ln) in a goroutine. stop cancels ctx and
-// returns Serve's error, or errStuck when Serve has not returned within 2s.
+// returns Serve's error, or labtest.ErrStuck when Serve has not returned within 2s.
 // The test's cleanup calls stop, and fails the test if Serve is stuck. A
 // Serve that returns on its own fails the test.
 func serveOn(t *testing.T, srv *tcpack.Server, ln net.Listener) (addr string, stop func() error) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	errc := make(chan error, 1)
-	go func() {
-		err := srv.Serve(ctx, ln)
-		if ctx.Err() == nil { // still in the test, which waits for errc
-			t.Errorf("Serve returned before its context was cancelled: %v", err)
-			ln.Close() // so that clients fail at once
-		}
-		errc <- err
-	}()
-	var result error
-	stopped := false
-	stop = func() error {
-		if !stopped {
-			stopped = true
-			cancel()
-			select {
-			case result = <-errc:
-			case <-time.After(2 * time.Second):
-				result = errStuck
-			}
-		}
-		return result
-	}
-	t.Cleanup(func() {
-		if err := stop(); errors.Is(err, errStuck) {
-			t.Error(err)
-		}
-	})
+	stop = labtest.Background(t, func(ctx context.Context) error { return srv.Serve(ctx, ln) })
 	return ln.Addr().String(), stop
 }
 

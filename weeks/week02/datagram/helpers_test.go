@@ -161,11 +161,9 @@ func (r *recorder) wait(t *testing.T, n int, what string) []record {
 	return got
 }
 
-var errStuck = errors.New("Serve did not return within 2s after its context was cancelled")
-
 // serve runs rcv.Serve on a fresh UDP socket of 127.0.0.1, with rcv.Handle
 // recording every call. stop cancels Serve's context and returns Serve's
-// error, or errStuck when Serve has not returned within 2s. The test's
+// error, or labtest.ErrStuck when Serve has not returned within 2s. The test's
 // cleanup calls stop, and fails the test if Serve is stuck. A Serve that
 // returns on its own fails the test.
 func serve(t *testing.T, rcv *datagram.Receiver) (addr string, rec *recorder, stop func() error) {
@@ -173,35 +171,7 @@ func serve(t *testing.T, rcv *datagram.Receiver) (addr string, rec *recorder, st
 	conn := listenUDP(t)
 	rec = &recorder{served: make(chan struct{})}
 	rcv.Handle = rec.handle
-	ctx, cancel := context.WithCancel(context.Background())
-	errc := make(chan error, 1)
-	go func() {
-		err := rcv.Serve(ctx, conn)
-		close(rec.served)
-		if ctx.Err() == nil { // still in the test, which waits for errc
-			t.Errorf("Serve returned before its context was cancelled: %v", err)
-		}
-		errc <- err
-	}()
-	var result error
-	stopped := false
-	stop = func() error {
-		if !stopped {
-			stopped = true
-			cancel()
-			select {
-			case result = <-errc:
-			case <-time.After(2 * time.Second):
-				result = errStuck
-			}
-		}
-		return result
-	}
-	t.Cleanup(func() {
-		if err := stop(); errors.Is(err, errStuck) {
-			t.Error(err)
-		}
-	})
+	stop = labtest.Background(t, func(ctx context.Context) error { return rcv.Serve(ctx, conn) })
 	return conn.LocalAddr().String(), rec, stop
 }
 

@@ -192,7 +192,7 @@ func TestServeShutdown(t *testing.T) {
 	err := stop()
 	elapsed := time.Since(start)
 	switch {
-	case errors.Is(err, errStuck):
+	case errors.Is(err, labtest.ErrStuck):
 		t.Fatalf("%v, while it waited for the next datagram", err)
 	case err != nil:
 		t.Errorf("Serve returned %v after its context was cancelled; want nil", err)

@@ -12,43 +12,14 @@ import (
 	"netlabs/weeks/week02/sensors"
 )
 
-var errStuck = errors.New("Serve did not return within 2s after its context was cancelled")
-
 // serve runs c.Serve on a fresh UDP socket of 127.0.0.1 in a goroutine. stop
-// cancels its context and returns Serve's error, or errStuck when Serve has
+// cancels its context and returns Serve's error, or labtest.ErrStuck when Serve has
 // not returned within 2s; the test's cleanup calls it. A Serve that returns
 // on its own fails the test.
 func serve(t *testing.T, c *sensors.Collector) (conn *net.UDPConn, stop func() error) {
 	t.Helper()
 	conn = udp(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	errc := make(chan error, 1)
-	go func() {
-		err := c.Serve(ctx, conn)
-		if ctx.Err() == nil {
-			t.Errorf("Serve returned before its context was cancelled: %v", err)
-		}
-		errc <- err
-	}()
-	var result error
-	stopped := false
-	stop = func() error {
-		if !stopped {
-			stopped = true
-			cancel()
-			select {
-			case result = <-errc:
-			case <-time.After(2 * time.Second):
-				result = errStuck
-			}
-		}
-		return result
-	}
-	t.Cleanup(func() {
-		if err := stop(); errors.Is(err, errStuck) {
-			t.Error(err)
-		}
-	})
+	stop = labtest.Background(t, func(ctx context.Context) error { return c.Serve(ctx, conn) })
 	return conn, stop
 }
 
@@ -111,7 +82,7 @@ func TestServe(t *testing.T) {
 
 	start := time.Now()
 	switch err := stop(); {
-	case errors.Is(err, errStuck):
+	case errors.Is(err, labtest.ErrStuck):
 		t.Fatal(err)
 	case err != nil:
 		t.Errorf("Serve returned %v after its context was cancelled, want nil", err)

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"netlabs/grader/labtest"
 	"netlabs/weeks/week03/broadcast"
 )
 
@@ -89,42 +90,13 @@ func recv(c *net.UDPConn, d time.Duration) (datagram, error) {
 	return datagram{string(buf[:n]), from}, err
 }
 
-var errStuck = errors.New("the responder's Serve did not return within 2s after its context was cancelled")
-
 // serve runs r.Serve(ctx, conn) in a goroutine. stop cancels ctx and returns
-// Serve's error, or errStuck when Serve has not returned within 2s. The
+// Serve's error, or labtest.ErrStuck when Serve has not returned within 2s. The
 // test's cleanup calls stop and fails the test if Serve is stuck; a Serve that
 // returns before stop is called fails the test too.
 func serve(t *testing.T, r *broadcast.Responder, conn *net.UDPConn) (stop func() error) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	errc := make(chan error, 1)
-	go func() {
-		err := r.Serve(ctx, conn)
-		if ctx.Err() == nil {
-			t.Errorf("Serve returned before its context was cancelled: %v", err)
-		}
-		errc <- err
-	}()
-	var result error
-	stopped := false
-	stop = func() error {
-		if !stopped {
-			stopped = true
-			cancel()
-			select {
-			case result = <-errc:
-			case <-time.After(2 * time.Second):
-				result = errStuck
-			}
-		}
-		return result
-	}
-	t.Cleanup(func() {
-		if err := stop(); errors.Is(err, errStuck) {
-			t.Error(err)
-		}
-	})
+	stop = labtest.Background(t, func(ctx context.Context) error { return r.Serve(ctx, conn) })
 	return stop
 }
 

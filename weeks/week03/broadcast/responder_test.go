@@ -202,7 +202,7 @@ func TestServeShutdown(t *testing.T) {
 	start := time.Now()
 	err := stop()
 	switch {
-	case errors.Is(err, errStuck):
+	case errors.Is(err, labtest.ErrStuck):
 		t.Fatalf("%v; close conn when ctx is done (context.AfterFunc) to wake the blocked read", err)
 	case err != nil:
 		t.Errorf("Serve returned %v after its context was cancelled, want nil", err)

@@ -151,42 +151,13 @@ func short(s string) string {
 
 // ---- A node under test ----
 
-var errStuck = errors.New("the node's Serve did not return within 2s after its context was cancelled")
-
 // serveNode runs n.Serve(ctx, conn) in a goroutine. stop cancels ctx and
-// returns Serve's error, or errStuck when Serve has not returned within 2s.
+// returns Serve's error, or labtest.ErrStuck when Serve has not returned within 2s.
 // The test's cleanup calls stop. A Serve that returns on its own fails the
 // test.
 func serveNode(t *testing.T, n *discovery.Node, conn net.PacketConn) (stop func() error) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	errc := make(chan error, 1)
-	go func() {
-		err := n.Serve(ctx, conn)
-		if ctx.Err() == nil {
-			t.Errorf("Serve returned before its context was cancelled: %v", err)
-		}
-		errc <- err
-	}()
-	var result error
-	stopped := false
-	stop = func() error {
-		if !stopped {
-			stopped = true
-			cancel()
-			select {
-			case result = <-errc:
-			case <-time.After(2 * time.Second):
-				result = errStuck
-			}
-		}
-		return result
-	}
-	t.Cleanup(func() {
-		if err := stop(); errors.Is(err, errStuck) {
-			t.Error(err)
-		}
-	})
+	stop = labtest.Background(t, func(ctx context.Context) error { return n.Serve(ctx, conn) })
 	return stop
 }
 

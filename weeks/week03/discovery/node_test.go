@@ -229,7 +229,7 @@ func TestNodeShutdown(t *testing.T) {
 
 	start := time.Now()
 	switch err := stop(); {
-	case errors.Is(err, errStuck):
+	case errors.Is(err, labtest.ErrStuck):
 		t.Fatal(err)
 	case err != nil:
 		t.Errorf("Serve returned %v after its context was cancelled, want nil", err)
