@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -35,20 +34,15 @@ func batchMain(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "tests, taking only the students' files; writes one report per checkout and gradebook.csv.")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
+	if code, ok := parseArgs(fs, args); !ok {
+		return code
 	}
 	if fs.NArg() != 1 {
 		fs.Usage()
 		return exitUsage
 	}
-	cwd, _ := os.Getwd()
-	root, err := findRoot(cwd)
-	if err != nil {
-		fmt.Fprintf(stderr, "grader batch: %v\n", err)
+	root, ok := courseRoot("grader batch", stderr)
+	if !ok {
 		return exitUsage
 	}
 	f.impl = grading.Student

@@ -1,11 +1,9 @@
 package cli
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"os"
 
 	"netlabs/grader/internal/export"
 )
@@ -21,20 +19,15 @@ func exportMain(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "solutions and instructor-only files, plus the manifest of protected files.")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
+	if code, ok := parseArgs(fs, args); !ok {
+		return code
 	}
 	if fs.NArg() != 1 {
 		fs.Usage()
 		return exitUsage
 	}
-	cwd, _ := os.Getwd()
-	root, err := findRoot(cwd)
-	if err != nil {
-		fmt.Fprintf(stderr, "grader export: %v\n", err)
+	root, ok := courseRoot("grader export", stderr)
+	if !ok {
 		return exitUsage
 	}
 	sum, err := export.Export(root, fs.Arg(0), *git)

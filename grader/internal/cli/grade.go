@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/binary"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -95,11 +94,8 @@ func gradeMain(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, usage); fs.PrintDefaults() }
 	f.register(fs)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
+	if code, ok := parseArgs(fs, args); !ok {
+		return code
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "grader: unexpected argument %q (commands: report, selftest; see go run ./grader -h)\n", fs.Arg(0))
@@ -110,10 +106,8 @@ func gradeMain(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "grader: %v\n", err)
 		return exitUsage
 	}
-	cwd, _ := os.Getwd()
-	root, err := findRoot(cwd)
-	if err != nil {
-		fmt.Fprintf(stderr, "grader: %v\n", err)
+	root, ok := courseRoot("grader", stderr)
+	if !ok {
 		return exitUsage
 	}
 	opt, err := f.options(root)

@@ -16,10 +16,8 @@ func handoutsMain(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "usage: go run ./grader handouts")
 		return exitUsage
 	}
-	cwd, _ := os.Getwd()
-	root, err := findRoot(cwd)
-	if err != nil {
-		fmt.Fprintf(stderr, "grader handouts: %v\n", err)
+	root, ok := courseRoot("grader handouts", stderr)
+	if !ok {
 		return exitUsage
 	}
 	for _, w := range course.Weeks() {

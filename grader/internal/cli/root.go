@@ -3,10 +3,38 @@ package cli
 import (
 	"bufio"
 	"errors"
+	"flag"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 )
+
+// courseRoot finds the course's root from the working folder; when there is
+// none it says so on stderr, prefixed with the command's name.
+func courseRoot(name string, stderr io.Writer) (string, bool) {
+	cwd, _ := os.Getwd()
+	root, err := findRoot(cwd)
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", name, err)
+		return "", false
+	}
+	return root, true
+}
+
+// parseArgs parses args with fs. When it returns ok false, the command returns
+// code at once: exitOK after -h, exitUsage after a bad flag (the flag package
+// has printed why and the usage).
+func parseArgs(fs *flag.FlagSet, args []string) (code int, ok bool) {
+	switch err := fs.Parse(args); {
+	case errors.Is(err, flag.ErrHelp):
+		return exitOK, false
+	case err != nil:
+		return exitUsage, false
+	}
+	return exitOK, true
+}
 
 // findRoot walks up from dir to the folder whose go.mod declares module netlabs.
 func findRoot(dir string) (string, error) {

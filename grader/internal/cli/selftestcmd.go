@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -28,24 +27,20 @@ func selftestMain(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "usage: go run ./grader selftest [-seed N] [-count N] [-run words]")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
+	if code, ok := parseArgs(fs, args); !ok {
+		return code
 	}
 	if fs.NArg() > 0 || *count < 1 {
 		fs.Usage()
 		return exitUsage
 	}
-	cwd, _ := os.Getwd()
-	root, err := findRoot(cwd)
-	if err != nil {
-		fmt.Fprintf(stderr, "grader selftest: %v\n", err)
+	root, ok := courseRoot("grader selftest", stderr)
+	if !ok {
 		return exitUsage
 	}
 	opt := selftest.Options{Root: root, Count: *count, BatchPerKind: *perKind, Out: stdout, Seed: uint64(time.Now().UnixNano()) >> 1}
 	if *seed != "" {
+		var err error
 		if opt.Seed, err = strconv.ParseUint(*seed, 10, 64); err != nil {
 			fmt.Fprintf(stderr, "grader selftest: -seed %q: want a non-negative integer\n", *seed)
 			return exitUsage
