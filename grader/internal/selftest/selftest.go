@@ -7,8 +7,8 @@
 //   - everything is gofmt- and vet-clean, and the grader's own unit tests pass;
 //   - every week's reference scores exactly 100%, every check passing;
 //   - every week's stubs compile and score 0, without hanging;
-//   - every known-bad variant (grader/testdata/mutants) loses exactly the
-//     checks written to catch it, and every cheat (grader/testdata/cheats)
+//   - every check has a known-bad variant (grader/testdata/mutants), and
+//     every variant loses exactly the checks written to catch it, and every cheat (grader/testdata/cheats)
 //     scores 0 for what it fakes without disturbing the grader;
 //   - the GitHub workflows lint clean with actionlint.
 //

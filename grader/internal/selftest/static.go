@@ -7,6 +7,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -23,6 +24,7 @@ const actionlint = "github.com/rhysd/actionlint/cmd/actionlint@v1.7.12"
 // static runs the steps that need no grading.
 func (s *suite) static(ctx context.Context) {
 	s.step("rubric: every check's test and every lab's files exist", s.rubric)
+	s.step("mutants: every check has a known-bad variant written to fail it", s.everyCheckHasMutant)
 	s.step("handouts: grading tables match the rubric", s.handouts)
 	s.step("gofmt: every Go file is formatted", func() error { return s.gofmt(ctx) })
 	s.step("go vet ./...", func() error { return s.goCmd(ctx, "vet", "./...") })
@@ -166,4 +168,42 @@ func (s *suite) actionlint(ctx context.Context) error {
 		return errors.New(".github/workflows is missing")
 	}
 	return s.goCmd(ctx, "run", actionlint, "-color=false")
+}
+
+// everyCheckHasMutant requires that each check is named in the fails line of
+// at least one mutant: a check no known-bad variant fails might be unable to
+// fail at all.
+func (s *suite) everyCheckHasMutant() error {
+	failed := map[string]bool{}
+	err := filepath.WalkDir(s.abs(mutantDir), func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".txtar") {
+			return err
+		}
+		rel, _ := filepath.Rel(s.opt.Root, p)
+		fx, err := loadFixture(p, labFromPath(rel))
+		if err != nil {
+			return nil // the fixture's own step reports it
+		}
+		for _, id := range fx.Fails {
+			failed[id] = true
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	var missing []string
+	for _, w := range course.Weeks() {
+		for _, l := range w.Labs {
+			for _, c := range l.Checks {
+				if !failed[c.ID] {
+					missing = append(missing, c.ID)
+				}
+			}
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("no mutant in %s fails %s: add one per check", mutantDir, strings.Join(missing, ", "))
+	}
+	return nil
 }
