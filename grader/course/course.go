@@ -96,6 +96,10 @@ type Check struct {
 	// Bonus checks are the syllabus's "future extension": scored, shown, and
 	// outside the lab's MaxScore.
 	Bonus bool
+	// Race checks exercise the lab concurrently: their test always runs in a
+	// build with the race detector, and a data race it reports fails the
+	// check, whatever else the test saw.
+	Race bool
 }
 
 // Limit is the check's timeout.

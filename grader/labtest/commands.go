@@ -20,6 +20,8 @@ import (
 //
 //	waitaddr FILE [VAR]        wait (up to 10s) for FILE, which a program wrote
 //	                           with -addrfile, and set $VAR (default ADDR) to it
+//	freeport FILE              write to FILE a port from Port's band, for
+//	                           programs that must share a port
 //	dial NAME ADDR             open session NAME; with !, the dial must fail
 //	send [-n] NAME TEXT...     write TEXT (args joined by spaces) and a newline;
 //	                           -n: no newline
@@ -54,6 +56,7 @@ import (
 func Commands() map[string]func(ts *testscript.TestScript, neg bool, args []string) {
 	return map[string]func(*testscript.TestScript, bool, []string){
 		"waitaddr": cmdWaitAddr,
+		"freeport": cmdFreePort,
 		"dial":     cmdDial,
 		"send":     cmdSend,
 		"expect":   cmdExpect,

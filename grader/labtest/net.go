@@ -2,6 +2,7 @@ package labtest
 
 import (
 	"net"
+	"strconv"
 	"testing"
 	"time"
 )
@@ -36,17 +37,11 @@ func Dial(t testing.TB, addr string) net.Conn {
 	return c
 }
 
-// FreeAddr returns a TCP address on 127.0.0.1 that nothing listens on at the
-// moment of the call.
+// FreeAddr returns a TCP address on 127.0.0.1 that nothing listens on, from
+// Port's band, so no socket of the code under test can take it by chance.
 func FreeAddr(t testing.TB) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatalf("listen: %v", err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	return addr
+	return net.JoinHostPort("127.0.0.1", strconv.Itoa(Port(t)))
 }
 
 // Eventually polls cond every few milliseconds until it holds, and fails the test

@@ -58,13 +58,11 @@ func udpSocket(t testing.TB, addr string, share bool) *net.UDPConn {
 	return pc.(*net.UDPConn)
 }
 
-// freePort returns a UDP port on which nothing listens at the moment.
+// freePort returns a UDP port that nothing uses, from labtest.Port's band:
+// no socket bound to port 0 can take it before the test binds it.
 func freePort(t testing.TB) uint16 {
 	t.Helper()
-	c := udpSocket(t, "0.0.0.0:0", false)
-	p := port(c)
-	c.Close()
-	return p
+	return uint16(labtest.Port(t))
 }
 
 // send writes msg as one datagram from c to dst.

@@ -31,16 +31,11 @@ const quiet = 300 * time.Millisecond
 // tests use.
 const broadcast = "127.255.255.255"
 
-// freePort returns a UDP port that no socket uses at the moment of the call.
-// It binds without SO_REUSEADDR, so the kernel picks a port nobody holds.
+// freePort returns a UDP port that nothing uses, from labtest.Port's band:
+// no socket bound to port 0 can take it before the test binds it.
 func freePort(t testing.TB) int {
 	t.Helper()
-	c, err := net.ListenPacket("udp4", "0.0.0.0:0")
-	if err != nil {
-		t.Fatalf("listen: %v", err)
-	}
-	defer c.Close()
-	return c.LocalAddr().(*net.UDPAddr).Port
+	return labtest.Port(t)
 }
 
 // udpConn opens a UDP socket on a free port of 127.0.0.1, closed when the

@@ -1,9 +1,6 @@
 package discovery_test
 
 import (
-	"fmt"
-	"net"
-	"os"
 	"testing"
 
 	"netlabs/grader/labtest"
@@ -16,7 +13,6 @@ func TestMain(m *testing.M) {
 	labtest.IsolatedMain(m, map[string]func(){
 		"disco-node": labtest.Program(discovery.NodeMain),
 		"disco-scan": labtest.Program(discovery.ScanMain),
-		"freeport":   freePortCmd,
 	})
 }
 
@@ -25,25 +21,4 @@ func TestMain(m *testing.M) {
 func TestScripts(t *testing.T) {
 	labtest.RequireIsolatedNetwork(t)
 	labtest.Scripts(t, "testdata")
-}
-
-// freePortCmd is the scripts' helper command "freeport FILE": it writes to
-// FILE a UDP port that no socket uses (read it back with "waitaddr FILE
-// PORT"), so that the nodes of a scenario share a port of their own.
-func freePortCmd() {
-	if len(os.Args) != 2 {
-		fmt.Fprintln(os.Stderr, "usage: freeport FILE")
-		os.Exit(2)
-	}
-	c, err := net.ListenPacket("udp4", "0.0.0.0:0")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "freeport:", err)
-		os.Exit(1)
-	}
-	port := c.LocalAddr().(*net.UDPAddr).Port
-	c.Close()
-	if err := os.WriteFile(os.Args[1], fmt.Appendf(nil, "%d\n", port), 0o644); err != nil {
-		fmt.Fprintln(os.Stderr, "freeport:", err)
-		os.Exit(1)
-	}
 }

@@ -26,15 +26,11 @@ func isolated(t *testing.T) {
 	labtest.RequireIsolatedNetwork(t)
 }
 
-// freePort returns a UDP port that nothing uses at the moment of the call.
+// freePort returns a UDP port that nothing uses, from labtest.Port's band:
+// no socket bound to port 0 can take it before the test binds it.
 func freePort(t *testing.T) int {
 	t.Helper()
-	c, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
-	if err != nil {
-		t.Fatalf("listen: %v", err)
-	}
-	defer c.Close()
-	return c.LocalAddr().(*net.UDPAddr).Port
+	return labtest.Port(t)
 }
 
 // loopback is the interface lo, the only one in the test's namespace.

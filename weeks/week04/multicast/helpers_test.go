@@ -70,15 +70,11 @@ func groups(t *testing.T, rng *rand.Rand, n int) []*net.UDPAddr {
 	return gs
 }
 
-// freePort returns a UDP port that nothing is bound to at the moment.
+// freePort returns a UDP port that nothing uses, from labtest.Port's band:
+// no socket bound to port 0 can take it before the test binds it.
 func freePort(t *testing.T) int {
 	t.Helper()
-	c, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	return c.LocalAddr().(*net.UDPAddr).Port
+	return labtest.Port(t)
 }
 
 // join joins group on ifi with the code under test, or fails the test. The
