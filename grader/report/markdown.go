@@ -143,6 +143,9 @@ func markdownFooter(b *strings.Builder, r *result.Run) {
 	if r.Sandbox != "" {
 		facts = append(facts, "sandbox "+oneLine(r.Sandbox))
 	}
+	if r.RaceNote != "" {
+		facts = append(facts, "no race detector for the concurrency checks: "+oneLine(r.RaceNote))
+	}
 	if r.StartedAt != "" {
 		facts = append(facts, "started "+r.StartedAt)
 	}

@@ -129,6 +129,9 @@ func (s *scorecard) header() {
 	if r.Sandbox != "" && r.Sandbox != "netns" {
 		s.line(s.p.paint(sgrYellow, "no network sandbox: "+oneLine(r.Sandbox)))
 	}
+	if r.RaceNote != "" {
+		s.line(s.p.paint(sgrYellow, "no race detector: "+oneLine(r.RaceNote)+"; the concurrency checks ran without it, so a data race cannot fail them here (CI has one)"))
+	}
 	if r.Integrity == "modified" {
 		s.line(s.p.paint(sgrRed, fmt.Sprintf("protected course files changed (%d): restore them, they are not yours to edit:", len(r.Changed))))
 		for _, c := range r.Changed {

@@ -32,8 +32,11 @@ type Run struct {
 	// Sandbox says how the tests' network was isolated: "netns", or why not.
 	Sandbox   string `json:"sandbox"`
 	GoVersion string `json:"go_version"`
-	StartedAt string `json:"started_at"` // RFC 3339, UTC
-	Race      bool   `json:"race,omitempty"`
+	StartedAt string `json:"started_at"`     // RFC 3339, UTC
+	Race      bool   `json:"race,omitempty"` // every check ran under the race detector
+	// RaceNote says why the checks that always run under the race detector
+	// (Check.Race) ran without it: no C toolchain, say. Empty when they did.
+	RaceNote string `json:"race_note,omitempty"`
 	// Integrity is "verified" when the checkout's protected files match its
 	// manifest, "modified" when they do not (Changed says how), and empty
 	// where there is no manifest (the instructor's repository).
@@ -82,6 +85,12 @@ type Check struct {
 	Hint       string `json:"hint,omitempty"`
 	// Output is an excerpt of the test's output, capped.
 	Output string `json:"output,omitempty"`
+	// Race is set when the check ran under the race detector, so a data race
+	// fails it.
+	Race bool `json:"race,omitempty"`
+	// Repeats are the statuses of the check's further runs, one per extra
+	// seed, when the caller asked for them (the self-test's stability step).
+	Repeats []Status `json:"repeats,omitempty"`
 }
 
 // Violation is one broken policy rule in a student file.

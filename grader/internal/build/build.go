@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -107,4 +108,39 @@ func goTool() string { return "go" }
 func fileExists(p string) bool {
 	_, err := os.Stat(p)
 	return err == nil
+}
+
+// raceTargets are the GOOS/GOARCH pairs where the go command supports -race.
+var raceTargets = []string{
+	"darwin/amd64", "darwin/arm64", "freebsd/amd64", "linux/amd64", "linux/arm64",
+	"linux/loong64", "linux/ppc64le", "linux/riscv64", "linux/s390x", "netbsd/amd64", "windows/amd64",
+}
+
+// RaceUnavailable says why test binaries cannot be built with the race
+// detector here, or "" when they can: the race detector needs cgo, and cgo a
+// C compiler.
+func (t *Toolchain) RaceUnavailable(ctx context.Context) string {
+	cmd := exec.CommandContext(ctx, goTool(), "env", "GOOS", "GOARCH", "CGO_ENABLED", "CC")
+	cmd.Dir = t.Root
+	out, err := cmd.Output()
+	if err != nil {
+		return "go env: " + err.Error()
+	}
+	v := strings.Split(strings.TrimRight(string(out), "\n"), "\n")
+	if len(v) != 4 {
+		return "go env: unexpected output"
+	}
+	target, cgo, cc := v[0]+"/"+v[1], v[2], strings.Fields(v[3])
+	switch {
+	case !slices.Contains(raceTargets, target):
+		return "the race detector does not support " + target
+	case cgo != "1":
+		return "the race detector needs cgo, and CGO_ENABLED=" + cgo
+	case len(cc) == 0:
+		return "the race detector needs a C compiler, and none is set (go env CC)"
+	}
+	if _, err := exec.LookPath(cc[0]); err != nil {
+		return "the race detector needs a C compiler, and " + cc[0] + " is not on PATH"
+	}
+	return ""
 }

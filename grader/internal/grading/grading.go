@@ -2,6 +2,18 @@
 // student's files against the policy, compiles the lab's tests (swapping in the
 // reference or a fixture when asked), probes the binary, and runs every check
 // in its own process, in parallel, into one result.Run.
+//
+// # The race detector
+//
+// Checks marked course.Check.Race call the lab's API from several goroutines
+// at once. Their test always runs in a second build of the lab's tests with
+// the race detector (go test -c -race), so a data race fails the check even
+// when every answer happened to come out right; the message names the two
+// accesses by file, line and function of the lab's code. The other checks run
+// in the plain build: the race detector slows code 2-20 times and would make
+// time limits harder to read. With -race every check runs under it. The race
+// detector needs cgo and a C compiler; where there is none, Race checks run
+// in the plain build and the report says so (Run.RaceNote).
 package grading
 
 import (
@@ -55,6 +67,12 @@ type Options struct {
 	Timeout time.Duration
 	// Jobs bounds the checks that run at once; zero means the number of CPUs.
 	Jobs int
+	// Repeat, when above 1, runs every check that many times, the first with
+	// Seed and each further run with a seed of its own (Seed+1, Seed+2, ...);
+	// the result is the first run's, with the others' statuses in Repeats.
+	// The self-test uses it to prove that verdicts do not depend on the seed
+	// or on timing.
+	Repeat int
 	// Done, if set, is called as each check finishes (from several goroutines).
 	Done func(id string, status result.Status, d time.Duration)
 }
@@ -132,6 +150,7 @@ func Grade(ctx context.Context, opt Options) (*result.Run, error) {
 		}
 	}
 	wg.Wait()
+	run.RaceNote = g.raceNote
 	run.Total()
 	run.DurationMS = time.Since(start).Milliseconds()
 	return run, ctx.Err()
@@ -192,6 +211,9 @@ type grader struct {
 	r      *runner.Runner
 	jobs   chan struct{} // a token per running check
 	builds chan struct{} // a token per running build
+
+	raceOnce sync.Once
+	raceNote string // why Check.Race checks run without the race detector
 }
 
 // lab grades one lab.
@@ -225,6 +247,7 @@ func (g *grader) lab(ctx context.Context, l course.Lab) result.Lab {
 	if err != nil {
 		return fail(err.Error())
 	}
+	raceBin, raceErr := g.raceBinary(ctx, l, excluded, b)
 
 	lr.Checks = make([]result.Check, len(l.Checks))
 	var wg sync.WaitGroup
@@ -234,15 +257,66 @@ func (g *grader) lab(ctx context.Context, l course.Lab) result.Lab {
 			lr.Checks[i] = g.failOne(c, result.StatusError, "the graded test "+top+" is missing from the lab's test binary: were the graded test files changed?")
 			continue
 		}
+		cb := b
+		if c.Race && raceBin != nil {
+			cb = *raceBin
+		} else if c.Race && raceErr != nil {
+			lr.Checks[i] = g.failOne(c, result.StatusError, "grader: the race detector build failed: "+raceErr.Error())
+			continue
+		}
 		wg.Go(func() {
 			g.jobs <- struct{}{}
 			defer func() { <-g.jobs }()
-			lr.Checks[i] = g.r.Run(ctx, b, c)
+			lr.Checks[i] = g.check(ctx, cb, c)
+			lr.Checks[i].Race = g.opt.Race || (c.Race && raceBin != nil)
 			g.done(lr.Checks[i])
 		})
 	}
 	wg.Wait()
 	return lr
+}
+
+// check runs c once, or opt.Repeat times with a seed each.
+func (g *grader) check(ctx context.Context, b runner.Binary, c course.Check) result.Check {
+	res := g.r.Run(ctx, b, c)
+	for k := 1; k < g.opt.Repeat; k++ {
+		r := *g.r
+		r.Seed = g.opt.Seed + uint64(k)
+		res.Repeats = append(res.Repeats, r.Run(ctx, b, c).Status)
+	}
+	return res
+}
+
+// raceBinary builds the lab's tests with the race detector when some of its
+// checks always run under it (course.Check.Race) and the run is not a -race
+// run already. It returns nil and no error when no such build is needed, and
+// nil and no error when the race detector is unavailable on this machine: the
+// run's RaceNote says why, and those checks run in the plain build.
+func (g *grader) raceBinary(ctx context.Context, l course.Lab, excluded []string, plain runner.Binary) (*runner.Binary, error) {
+	if g.opt.Race || !slices.ContainsFunc(l.Checks, func(c course.Check) bool { return c.Race }) {
+		return nil, nil
+	}
+	if note := g.raceUnavailable(ctx); note != "" {
+		return nil, nil
+	}
+	tc := *g.tc
+	tc.Race = true
+	g.builds <- struct{}{}
+	bin, err := tc.TestBinary(ctx, l.Package, l.ID()+".race", g.overlay(l, excluded))
+	<-g.builds
+	if err != nil {
+		return nil, err
+	}
+	b := plain
+	b.Path = bin
+	return &b, nil
+}
+
+// raceUnavailable says, once per run, why this machine cannot build with the
+// race detector ("" when it can).
+func (g *grader) raceUnavailable(ctx context.Context) string {
+	g.raceOnce.Do(func() { g.raceNote = g.tc.RaceUnavailable(ctx) })
+	return g.raceNote
 }
 
 // policy checks the lab's folder and the programs' shared plumbing, and in

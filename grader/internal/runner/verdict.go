@@ -149,6 +149,8 @@ func (v *verdict) decide(exitOK, killed bool) (result.Status, string) {
 		return result.StatusNotRun, "the test was skipped: " + strings.TrimSpace(v.skipped)
 	case v.final == "fail" && (strings.Contains(out, markLeakTest) || strings.Contains(out, markLeakProg)):
 		return result.StatusLeak, "goroutines were still running after the test ended: " + v.leakTop(out)
+	case v.final == "fail" && strings.Contains(out, markRace):
+		return result.StatusFail, "data race: " + raceSummary(out)
 	case v.final == "fail":
 		return result.StatusFail, v.summary(out)
 	case v.started && strings.Contains(out, markPanic):

@@ -60,6 +60,8 @@ func TestDecide(t *testing.T) {
 		{"never started", "TestA", nil, true, false, result.StatusNotRun, "never started"},
 		{"skipped", "TestA", []event{act("run", "TestA"), out("TestA", "--- SKIP: TestA (0.00s)\n"), act("skip", "TestA")}, true, false, result.StatusNotRun, "skipped"},
 		{"forged other test", "TestA", []event{act("run", "TestB"), act("pass", "TestB"), act("run", "TestA"), act("pass", "TestA")}, true, false, result.StatusError, "not asked to run"},
+		{"data race", "TestA", []event{act("run", "TestA"), out("TestA", raceReport), out("TestA", "    testing.go:1712: race detected during execution of test\n"), act("fail", "TestA")},
+			false, false, result.StatusFail, "data race: read at tcpack.go:118 in (*Server).handle, and write at tcpack.go:120 in (*Server).count in another goroutine"},
 		{"pass of a parent only", "TestScripts/cli", []event{act("run", "TestScripts"), act("pass", "TestScripts")}, true, false, result.StatusNotRun, "never started"},
 	}
 	for _, tt := range tests {
@@ -115,3 +117,27 @@ func TestMessageLeavesOutLabtestLines(t *testing.T) {
 		t.Errorf("message = %q, want only the test's complaint", msg)
 	}
 }
+
+// raceReport is a race detector's report as a race-enabled test binary
+// prints it: the lab's frames sit under the test's and the runtime's.
+const raceReport = `==================
+WARNING: DATA RACE
+Read at 0x00000097aef8 by goroutine 12:
+  netlabs/weeks/week01/tcpack.(*Server).handle()
+      /src/weeks/week01/tcpack/tcpack.go:118 +0x7d
+  netlabs/weeks/week01/tcpack.(*Server).Serve.func2()
+      /src/weeks/week01/tcpack/tcpack.go:109 +0x98
+
+Previous write at 0x00000097aef8 by goroutine 11:
+  sync/atomic.AddInt32()
+      /usr/local/go/src/sync/atomic/doc.go:1 +0x1
+  netlabs/weeks/week01/tcpack_test.helper()
+      /src/weeks/week01/tcpack/tcpack_test.go:12 +0x1
+  netlabs/weeks/week01/tcpack.(*Server).count()
+      /src/weeks/week01/tcpack/tcpack.go:120 +0x98
+
+Goroutine 12 (running) created at:
+  sync.(*WaitGroup).Go()
+      /usr/local/go/src/sync/waitgroup.go:238 +0x72
+==================
+`

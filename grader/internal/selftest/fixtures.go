@@ -160,7 +160,7 @@ func (s *suite) fixture(ctx context.Context, root string, fx *fixture, noPolicy 
 	}
 	run, err := grading.Grade(ctx, grading.Options{
 		Root: root, Weeks: []int{w.Number}, Kind: l.Kind, Impl: impl, Seed: s.opt.Seed,
-		NoPolicy: noPolicy, Timeout: fx.Timeout,
+		NoPolicy: noPolicy, Timeout: fx.Timeout, Repeat: s.opt.Repeat,
 	})
 	if err != nil {
 		return err
@@ -177,7 +177,7 @@ func (s *suite) fixture(ctx context.Context, root string, fx *fixture, noPolicy 
 		}
 	}
 	var got []string
-	var errs []error
+	errs := unstable(run, s.opt.Seed)
 	for _, c := range lab.Checks {
 		if len(c.Output) > runner.OutputLimit+200 {
 			errs = append(errs, fmt.Errorf("%s: %d bytes of output kept, over the cap of %d", c.ID, len(c.Output), runner.OutputLimit))

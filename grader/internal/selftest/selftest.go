@@ -6,6 +6,10 @@
 //     grading table matches the rubric;
 //   - everything is gofmt- and vet-clean, and the grader's own unit tests pass;
 //   - every week's reference scores exactly 100%, every check passing;
+//   - verdicts are stable: every check of every reference and fixture grading
+//     runs Repeat times (3 by default), each with a seed of its own, and a
+//     check whose verdict changes fails its step (-count N -load grades each
+//     reference N times with every core kept busy: the loaded certification);
 //   - every week's stubs compile and score 0, without hanging;
 //   - every check has a known-bad variant (grader/testdata/mutants), and
 //     every variant loses exactly the checks written to catch it, and every cheat (grader/testdata/cheats)
@@ -19,9 +23,12 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"netlabs/grader/result"
 	"os"
 	"os/exec"
+	"runtime"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -31,6 +38,13 @@ type Options struct {
 	Seed  uint64   // the seed of every grading run
 	Count int      // how many times to grade each week's reference (at least 1)
 	Only  []string // run only the steps whose name contains one of these
+	// Repeat is how many times each check of a reference or fixture grading
+	// runs, each time with a seed of its own; a check whose verdict changes
+	// fails the step (at least 1).
+	Repeat int
+	// Load keeps every core busy while the self-test runs, to prove that
+	// verdicts do not depend on a quiet machine.
+	Load bool
 	// BatchPerKind is how many synthetic checkouts of each kind the batch
 	// step grades (at least 1).
 	BatchPerKind int
@@ -50,7 +64,12 @@ func Run(ctx context.Context, opt Options) bool {
 		fmt.Fprintln(opt.Out, "the self-test needs the instructor's repository: reference/ is missing (is this the student template?)")
 		return false
 	}
-	fmt.Fprintf(opt.Out, "netlabs self-test, seed %d\n", opt.Seed)
+	fmt.Fprintf(opt.Out, "netlabs self-test, seed %d, every check run %d time(s) with seeds from it\n", opt.Seed, max(1, opt.Repeat))
+	if opt.Load {
+		stop := busy()
+		defer stop()
+		fmt.Fprintf(opt.Out, "load: %d busy loops, one per core, until the self-test ends\n", runtime.NumCPU())
+	}
 	start := time.Now()
 	s.static(ctx)
 	s.weeks(ctx)
@@ -123,4 +142,40 @@ func tail(s string, n int) string {
 func fileExists(p string) bool {
 	_, err := os.Stat(p)
 	return err == nil
+}
+
+// busy keeps every core busy until stop is called: a bounded load, in this
+// process, that ends with the self-test.
+func busy() (stop func()) {
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	for range runtime.NumCPU() {
+		wg.Go(func() {
+			for n := 0; ; n++ {
+				if n%(1<<20) == 0 {
+					select {
+					case <-done:
+						return
+					default:
+					}
+				}
+			}
+		})
+	}
+	return func() { close(done); wg.Wait() }
+}
+
+// unstable lists the checks of run whose repeated runs did not all end as
+// the first one did.
+func unstable(run *result.Run, seed uint64) []error {
+	var errs []error
+	forEachCheck(run, func(l result.Lab, c result.Check) {
+		for k, st := range c.Repeats {
+			if st != c.Status {
+				errs = append(errs, fmt.Errorf("%s is unstable: %s with seed %d, %s with seed %d", c.ID, c.Status, seed, st, seed+uint64(k+1)))
+				return
+			}
+		}
+	})
+	return errs
 }

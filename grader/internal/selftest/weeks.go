@@ -21,7 +21,8 @@ func (s *suite) weeks(ctx context.Context) {
 			if count > 1 {
 				name += fmt.Sprintf(" (run %d of %d)", i+1, count)
 			}
-			s.step(name, func() error { return s.reference(ctx, w) })
+			seed := s.opt.Seed + uint64(i)*uint64(max(1, s.opt.Repeat))
+			s.step(name, func() error { return s.reference(ctx, w, seed) })
 		}
 		s.step(fmt.Sprintf("week %d: stubs compile and score 0", w.Number), func() error { return s.stubs(ctx, w) })
 	}
@@ -50,12 +51,14 @@ func (s *suite) grade(ctx context.Context, w course.Week, impl string) (*result.
 	return grading.Grade(ctx, grading.Options{Root: s.opt.Root, Weeks: []int{w.Number}, Impl: impl, Seed: s.opt.Seed})
 }
 
-func (s *suite) reference(ctx context.Context, w course.Week) error {
-	run, err := s.grade(ctx, w, grading.Reference)
+// reference grades w's reference with seed, every check Repeat times: each
+// run of each check must pass.
+func (s *suite) reference(ctx context.Context, w course.Week, seed uint64) error {
+	run, err := grading.Grade(ctx, grading.Options{Root: s.opt.Root, Weeks: []int{w.Number}, Impl: grading.Reference, Seed: seed, Repeat: s.opt.Repeat})
 	if err != nil {
 		return err
 	}
-	var errs []error
+	errs := unstable(run, seed)
 	forEachCheck(run, func(l result.Lab, c result.Check) {
 		if c.Status != result.StatusPass {
 			errs = append(errs, fmt.Errorf("%s: %s: %s", c.ID, c.Status, firstLines(c.Message, 6)))
