@@ -186,13 +186,13 @@ func (v *verdict) summary(out string) string {
 	return strings.Join(lines[max(0, len(lines)-5):], "\n")
 }
 
-// leakTop names the function on top of the first leaked goroutine's stack.
+// leakTop names the first leaked goroutine in the lab's terms (leakSummary).
 func (v *verdict) leakTop(out string) string {
-	if i := strings.Index(out, " on top of the stack:"); i >= 0 {
-		line := out[strings.LastIndex(out[:i], "\n")+1 : i]
-		return strings.TrimSpace(strings.TrimLeft(line, "[")) + "; make Close/Shutdown stop and wait for every goroutine it started"
+	const fix = "make Close/Shutdown stop and wait for every goroutine it started"
+	if s := leakSummary(out); s != "" {
+		return s + "; " + fix
 	}
-	return "make Close/Shutdown stop and wait for every goroutine it started"
+	return fix
 }
 
 func firstLine(out, prefix string) string {

@@ -141,3 +141,50 @@ Goroutine 12 (running) created at:
       /usr/local/go/src/sync/waitgroup.go:238 +0x72
 ==================
 `
+
+func TestLeakSummaryInTheLabsTerms(t *testing.T) {
+	tests := []struct {
+		name, report, want string
+	}{
+		{"lab frame under the standard library", leakReport,
+			"(*Server).handle at tcpack.go:71, waiting in net.(*conn).Read (IO wait), started by (*Server).Serve at tcpack.go:109"},
+		{"no lab frame", `found unexpected goroutines:
+        [Goroutine 3 in state chan receive, with netlabs/weeks/week01/tcpack_test.TestX.func1 on top of the stack:
+        netlabs/weeks/week01/tcpack_test.TestX.func1()
+        	/src/weeks/week01/tcpack/tcpack_test.go:23 +0x19
+        created by netlabs/weeks/week01/tcpack_test.TestX in goroutine 23
+        	/src/weeks/week01/tcpack/tcpack_test.go:23 +0x138
+        ]`, "netlabs/weeks/week01/tcpack_test.TestX.func1 (chan receive)"},
+		{"no report", "--- FAIL: TestX", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := leakSummary(tt.report); got != tt.want {
+				t.Errorf("leakSummary() = %q\nwant %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// leakReport is goleak's report of a server goroutine blocked in a read, as
+// a graded test prints it (indented by the testing package).
+const leakReport = `    tcpack_test.go:24: found unexpected goroutines:
+        [Goroutine 24 in state IO wait, with internal/poll.runtime_pollWait on top of the stack:
+        internal/poll.runtime_pollWait(0x7f186cc33e00, 0x72)
+        	/usr/local/go/src/runtime/netpoll.go:351 +0x85
+        internal/poll.(*pollDesc).waitRead(...)
+        	/usr/local/go/src/internal/poll/fd_poll_runtime.go:89
+        internal/poll.(*FD).Read(0x29a846224000, {0x29a8461d00b0, 0xa, 0xa})
+        	/usr/local/go/src/internal/poll/fd_unix.go:165 +0x2ae
+        net.(*conn).Read(0x29a8461be028, {0x29a8461d00b0?, 0x4f4700?, 0x29a8462e2248?})
+        	/usr/local/go/src/net/net.go:196 +0x45
+        netlabs/weeks/week01/tcpack.(*Server).handle(0x29a846286a00, {0x5ea4d0?, 0x29a846286a00?})
+        	/src/weeks/week01/tcpack/tcpack.go:71 +0x63
+        netlabs/weeks/week01/tcpack.(*Server).Serve.func2()
+        	/src/weeks/week01/tcpack/tcpack.go:109 +0x98
+        created by netlabs/weeks/week01/tcpack.(*Server).Serve in goroutine 23
+        	/src/weeks/week01/tcpack/tcpack.go:109 +0xb8
+         Goroutine 3 in state chan receive, with leakdemo.TestLeak.func1 on top of the stack:
+        leakdemo.TestLeak.func1()
+        	/tmp/nl/leak/leak_test.go:23 +0x19
+        ]`
