@@ -82,8 +82,17 @@ func isBidiControl(r rune) bool {
 
 // oneLine cleans s and joins its lines with single spaces, for places that
 // hold one line: a table cell, an XML attribute, a summary.
+//
+// Only line breaks and the indentation around them go: spaces inside a line,
+// inside quoted strings above all, stay as the test printed them.
 func oneLine(s string) string {
-	return strings.Join(strings.Fields(clean(s)), " ")
+	var parts []string
+	for _, l := range strings.Split(clean(s), "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			parts = append(parts, l)
+		}
+	}
+	return strings.Join(parts, " ")
 }
 
 // An excerpt is the end of a cleaned output: the part shown and how much of

@@ -75,7 +75,7 @@ func markdownLab(b *strings.Builder, r *result.Run, wk result.Week, l result.Lab
 	for _, c := range l.Checks {
 		// The build error above explains the errors of a lab that does not build.
 		if c.Status != result.StatusPass && (l.BuildError == "" || c.Status != result.StatusError) {
-			markdownFix(b, c)
+			markdownFix(b, c, runAloneFor(r, l, c))
 		}
 	}
 	if needsFix(l) {
@@ -86,7 +86,7 @@ func markdownLab(b *strings.Builder, r *result.Run, wk result.Week, l result.Lab
 // markdownFix writes a failed check's details, all of it inside HTML blocks:
 // a <details> line, <p> lines without blank lines between them, and <pre>,
 // which no blank line ends.
-func markdownFix(b *strings.Builder, c result.Check) {
+func markdownFix(b *strings.Builder, c result.Check, alone string) {
 	fmt.Fprintf(b, "<details><summary>%s <code>%s</code> %s: %s</summary>\n\n",
 		emoji(c.Status), htmlText(c.ID), htmlText(oneLine(c.Name)), statusWord(c.Status))
 	msg := strings.TrimSpace(clean(c.Message))
@@ -99,6 +99,9 @@ func markdownFix(b *strings.Builder, c result.Check) {
 	}
 	if hint := oneLine(c.Hint); hint != "" {
 		fmt.Fprintf(b, "<p><b>Hint:</b> %s</p>\n", htmlText(hint))
+	}
+	if alone != "" {
+		fmt.Fprintf(b, "<p>Run alone: <code>%s</code></p>\n", htmlText(oneLine(alone)))
 	}
 	if e := tail(c.Output, markdownLines, markdownBytes); e.Total > 0 {
 		head := "Output:"

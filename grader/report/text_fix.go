@@ -64,6 +64,9 @@ func (s *scorecard) labFixes(l result.Lab) {
 			continue // the build error above says it all
 		}
 		s.para(s.p.paint(sgrCyan, "Hint:")+" ", c.Hint)
+		if cmd := runAloneFor(s.r, l, c); cmd != "" {
+			s.line("      ", s.p.paint(sgrDim, "run alone: "+oneLine(cmd)))
+		}
 		// A plain failure's message already holds the test's own complaints;
 		// its whole output is one -v away. Crashes, timeouts and leaks show it.
 		if c.Status == result.StatusFail && !s.opt.Verbose && c.Message != "" {
@@ -140,7 +143,10 @@ func (s *scorecard) footer() {
 
 // wrap breaks the lines of text that are longer than n columns at spaces.
 // Shorter lines stay as they are, indentation and all, so that a diff in a
-// message keeps its shape. A word longer than n gets a line of its own.
+// message keeps its shape. Wrapping never alters what a line says: a run of
+// spaces inside a line stays as it is (only a run at a break gives way to the
+// break), a double-quoted string is never broken, and a word or quoted string
+// longer than n gets a line of its own.
 func wrap(text string, n int) []string {
 	var out []string
 	for _, para := range strings.Split(text, "\n") {
@@ -149,19 +155,55 @@ func wrap(text string, n int) []string {
 			out = append(out, para)
 			continue
 		}
-		line := ""
-		for _, word := range strings.Fields(para) {
+		indent := para[:len(para)-len(strings.TrimLeft(para, " \t"))]
+		line := indent
+		for _, t := range tokens(para[len(indent):]) {
 			switch {
-			case line == "":
-				line = word
-			case width(line)+1+width(word) > n:
+			case strings.TrimSpace(line) == "":
+				line = indent + t.word
+			case width(line)+width(t.space)+width(t.word) > n:
 				out = append(out, line)
-				line = word
+				line = indent + t.word
 			default:
-				line += " " + word
+				line += t.space + t.word
 			}
 		}
 		out = append(out, line)
+	}
+	return out
+}
+
+// token is a word of a line and the spaces before it, kept as they were.
+type token struct{ space, word string }
+
+// tokens splits s at runs of spaces and tabs, keeping each run with the word
+// that follows it; a double-quoted string (with backslash escapes) is one
+// word, spaces and all.
+func tokens(s string) []token {
+	var out []token
+	for s != "" {
+		rest := strings.TrimLeft(s, " \t")
+		t := token{space: s[:len(s)-len(rest)]}
+		end, quoted := 0, false
+		for end < len(rest) {
+			c := rest[end]
+			switch {
+			case c == '\\' && quoted:
+				end++
+			case c == '"':
+				quoted = !quoted
+			case (c == ' ' || c == '\t') && !quoted:
+				goto done
+			}
+			end++
+		}
+	done:
+		end = min(end, len(rest))
+		t.word, s = rest[:end], rest[end:]
+		if t.word == "" {
+			break
+		}
+		out = append(out, t)
 	}
 	return out
 }

@@ -107,6 +107,10 @@ func TestWrap(t *testing.T) {
 		{"long", "one two three four", []string{"one two", "three four"}},
 		{"keeps indented short lines", "a:\n  - x\n  + y", []string{"a:", "  - x", "  + y"}},
 		{"long word", "abcdefghijkl x", []string{"abcdefghijkl", "x"}},
+		{"runs of spaces stay", "a  b   c d e f", []string{"a  b   c d", "e f"}},
+		{"a quoted string is never broken", `x "a   b  " y`, []string{"x", `"a   b  "`, "y"}},
+		{"escaped quote inside", `got "a\" b" z`, []string{"got", `"a\" b" z`}},
+		{"indented long line keeps its indent", "  aaa bbb ccc", []string{"  aaa bbb", "  ccc"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

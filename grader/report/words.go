@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
 	"netlabs/grader/result"
@@ -80,4 +81,27 @@ func needsFix(l result.Lab) bool {
 		}
 	}
 	return false
+}
+
+// runAlone is the command that runs check c's test alone with go test, in
+// the lab's package pkg: "go test ./weeks/week02/sensors -run '^TestBigDatagram$' -v".
+// It is "" when the check names no test.
+func runAlone(pkg string, c result.Check) string {
+	if c.Test == "" || pkg == "" {
+		return ""
+	}
+	parts := strings.Split(c.Test, "/")
+	for i, p := range parts {
+		parts[i] = "^" + regexp.QuoteMeta(p) + "$"
+	}
+	return fmt.Sprintf("go test ./%s -run '%s' -v", pkg, strings.Join(parts, "/"))
+}
+
+// runAloneFor is runAlone for a student's run, and "" for the reference's,
+// whose tests go test would not run against the reference.
+func runAloneFor(r *result.Run, l result.Lab, c result.Check) string {
+	if r.Impl == "reference" {
+		return ""
+	}
+	return runAlone(l.Package, c)
 }

@@ -74,8 +74,11 @@ type Lab struct {
 
 // Check is one check's result.
 type Check struct {
-	ID         string `json:"id"`
-	Name       string `json:"name"`
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	// Test is the Go test that decides the check: "TestExchange", or
+	// "TestScripts/cli_exchange" for a testscript scenario.
+	Test       string `json:"test,omitempty"`
 	Points     int    `json:"points"`
 	MaxPoints  int    `json:"max_points"`
 	Bonus      bool   `json:"bonus,omitempty"`

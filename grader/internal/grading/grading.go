@@ -380,7 +380,8 @@ func (g *grader) failAll(l course.Lab, st result.Status, msg string) []result.Ch
 }
 
 func (g *grader) failOne(c course.Check, st result.Status, msg string) result.Check {
-	rc := result.Check{ID: c.ID, Name: c.Name, MaxPoints: c.Points, Bonus: c.Bonus, Status: st, Message: msg, Hint: c.Hint}
+	rc := runner.NewCheck(c)
+	rc.Status, rc.Message, rc.Hint = st, msg, c.Hint
 	g.done(rc)
 	return rc
 }

@@ -107,9 +107,15 @@ func (r *Runner) env(tmp string) []string {
 	return env
 }
 
+// NewCheck is check c's result before it has a verdict: every result.Check
+// of a run starts here.
+func NewCheck(c course.Check) result.Check {
+	return result.Check{ID: c.ID, Name: c.Name, Test: c.Test, MaxPoints: c.Points, Bonus: c.Bonus}
+}
+
 // Run runs check c of binary b and returns its result.
 func (r *Runner) Run(ctx context.Context, b Binary, c course.Check) (res result.Check) {
-	res = result.Check{ID: c.ID, Name: c.Name, MaxPoints: c.Points, Bonus: c.Bonus}
+	res = NewCheck(c)
 	start := time.Now()
 	defer func() { res.DurationMS = time.Since(start).Milliseconds() }()
 
