@@ -77,6 +77,9 @@ func classroomStatus(s result.Status) string {
 }
 
 func classroomMessage(c result.Check) string {
+	if c.Flaky {
+		return "flaky: passed when run again after a grader error"
+	}
 	if c.Status == result.StatusPass {
 		return ""
 	}

@@ -60,6 +60,9 @@ func Gradescope(w io.Writer, r *result.Run) error {
 				if c.Bonus {
 					t.MaxScore = 0
 				}
+				if c.Flaky {
+					t.Tags = append(t.Tags, "flaky")
+				}
 				if c.Status == result.StatusPass {
 					t.Status = "passed"
 				} else {

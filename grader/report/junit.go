@@ -51,6 +51,7 @@ type (
 		Time      string        `xml:"time,attr"`
 		Failure   *junitProblem `xml:"failure"`
 		Error     *junitProblem `xml:"error"`
+		SystemOut *junitText    `xml:"system-out"` // a flaky check's note
 	}
 	junitProblem struct {
 		Message string `xml:"message,attr"`
@@ -111,6 +112,9 @@ func junitLab(r *result.Run, wk result.Week, l result.Lab) junitSuite {
 	for _, c := range l.Checks {
 		ms += c.DurationMS
 		tc := junitCase{Classname: oneLine(l.Package), Name: oneLine(c.ID), Time: junitSeconds(c.DurationMS)}
+		if c.Flaky {
+			tc.SystemOut = &junitText{Text: "flaky: passed when run again after a grader error"}
+		}
 		switch c.Status {
 		case result.StatusPass:
 		case result.StatusFail, result.StatusLeak:

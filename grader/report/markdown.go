@@ -68,8 +68,12 @@ func markdownLab(b *strings.Builder, r *result.Run, wk result.Week, l result.Lab
 		if c.Bonus {
 			pts += " (bonus)"
 		}
+		st := statusWord(c.Status)
+		if c.Flaky {
+			st += " (flaky: passed when run again after a grader error)"
+		}
 		fmt.Fprintf(b, "| %s %s | %s | %s %s | %s |\n",
-			mdCode(c.ID), mdText(c.Name), pts, emoji(c.Status), statusWord(c.Status), duration(c))
+			mdCode(c.ID), mdText(c.Name), pts, emoji(c.Status), st, duration(c))
 	}
 	b.WriteString("\n")
 	for _, c := range l.Checks {
@@ -169,6 +173,8 @@ func emoji(s result.Status) string {
 		return "⏱️"
 	case result.StatusLeak:
 		return "💧"
+	case result.StatusGraderError:
+		return "🛠️"
 	}
 	return "❔"
 }

@@ -173,6 +173,9 @@ func (s *scorecard) check(c result.Check) {
 	if c.Bonus {
 		line += "  " + s.p.paint(sgrCyan, "bonus")
 	}
+	if c.Flaky {
+		line += "  " + s.p.paint(sgrYellow, "flaky: passed when run again after a grader error")
+	}
 	s.line(line)
 }
 

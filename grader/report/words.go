@@ -10,8 +10,11 @@ import (
 
 // statusWord is how reports name a status: "fail", "not run".
 func statusWord(s result.Status) string {
-	if s == result.StatusNotRun {
+	switch s {
+	case result.StatusNotRun:
 		return "not run"
+	case result.StatusGraderError:
+		return "grader error"
 	}
 	return string(s)
 }

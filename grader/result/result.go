@@ -18,6 +18,9 @@ const (
 	StatusTimeout Status = "timeout" // the test ran out of time
 	StatusLeak    Status = "leak"    // the test passed its assertions but left goroutines running
 	StatusNotRun  Status = "not_run" // the test never reported a result
+	// StatusGraderError is the grader's own failure, not the lab's: a build or
+	// a test process killed from outside, twice. Regrade; the exit status is 3.
+	StatusGraderError Status = "grader_error"
 )
 
 // Run is one grading run.
@@ -91,6 +94,9 @@ type Check struct {
 	// Race is set when the check ran under the race detector, so a data race
 	// fails it.
 	Race bool `json:"race,omitempty"`
+	// Flaky is set when the check passed only when the grader ran it again
+	// after a failure of its own (StatusGraderError on the first run).
+	Flaky bool `json:"flaky,omitempty"`
 	// Repeats are the statuses of the check's further runs, one per extra
 	// seed, when the caller asked for them (the self-test's stability step).
 	Repeats []Status `json:"repeats,omitempty"`
@@ -102,6 +108,21 @@ type Violation struct {
 	Line int    `json:"line"`
 	Rule string `json:"rule"` // short id, "init-func"
 	Why  string `json:"why"`
+}
+
+// GraderErrors counts the checks that ended in StatusGraderError.
+func (r *Run) GraderErrors() int {
+	n := 0
+	for _, w := range r.Weeks {
+		for _, l := range w.Labs {
+			for _, c := range l.Checks {
+				if c.Status == StatusGraderError {
+					n++
+				}
+			}
+		}
+	}
+	return n
 }
 
 // Total fills in the scores of every lab and week and of the run from the

@@ -196,6 +196,9 @@ func status(run *result.Run) []string {
 	if run.Integrity == "modified" {
 		st = append(st, "tampered")
 	}
+	if run.GraderErrors() > 0 {
+		st = append(st, "grader-error")
+	}
 	var policy, build, timeout bool
 	for _, w := range run.Weeks {
 		for _, l := range w.Labs {

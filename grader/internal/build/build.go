@@ -10,6 +10,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -90,6 +91,11 @@ func (t *Toolchain) goCmd(ctx context.Context, args ...string) (string, error) {
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Run(); err != nil {
+		var ee *exec.ExitError
+		if errors.As(err, &ee) && !ee.Exited() {
+			// Killed by a signal: the go command's failure, not the code's.
+			return "", fmt.Errorf("go %s was killed (%v): not a compile error", args[0], err)
+		}
 		return t.clean(out.String()), fmt.Errorf("go %s: %w", args[0], err)
 	}
 	return "", nil

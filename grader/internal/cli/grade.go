@@ -148,6 +148,10 @@ func gradeMain(args []string, stdout, stderr io.Writer) int {
 	if f.out != "" {
 		fmt.Fprintf(stderr, "score %d/%d, report written to %s\n", run.Score, run.MaxScore, f.out)
 	}
+	if n := run.GraderErrors(); n > 0 {
+		fmt.Fprintf(stderr, "grader: %d check(s) could not be graded because the grader itself failed, twice (grader_error): the score above is incomplete; grade again\n", n)
+		return exitInternal
+	}
 	if f.failUnder > 0 && percent(run) < f.failUnder {
 		fmt.Fprintf(stderr, "grader: score %.1f%% is below -fail-under %.1f%%\n", percent(run), f.failUnder)
 		return exitLow

@@ -243,14 +243,13 @@ func (g *grader) lab(ctx context.Context, l course.Lab) result.Lab {
 		return fail(fmt.Sprintf("not graded: %d policy violation(s) in the lab's files; see the list below and fix them first", len(violations)))
 	}
 
-	g.builds <- struct{}{}
-	bin, err := g.tc.TestBinary(ctx, l.Package, l.ID(), g.overlay(l, excluded))
-	<-g.builds
+	bin, err := g.build(ctx, g.tc, l, l.ID(), excluded)
 	if be := (*build.BuildError)(nil); errors.As(err, &be) {
 		lr.BuildError = be.Output
 		return fail("the lab's tests did not compile; the compiler's message is below")
 	} else if err != nil {
-		return fail("grader: " + err.Error())
+		lr.Checks = g.failAll(l, result.StatusGraderError, "grader: the lab could not be built, twice: "+err.Error()+" (not a problem of the lab's code: grade again)")
+		return lr
 	}
 	b := runner.Binary{Path: bin, Dir: filepath.Join(g.opt.Root, filepath.FromSlash(l.Package)), Package: "netlabs/" + l.Package}
 	tests, err := g.r.Probe(ctx, b)
@@ -271,7 +270,7 @@ func (g *grader) lab(ctx context.Context, l course.Lab) result.Lab {
 		if c.Race && raceBin != nil {
 			cb = *raceBin
 		} else if c.Race && raceErr != nil {
-			lr.Checks[i] = g.failOne(c, result.StatusError, "grader: the race detector build failed: "+raceErr.Error())
+			lr.Checks[i] = g.failOne(c, result.StatusGraderError, "grader: the race detector build failed, twice: "+raceErr.Error())
 			continue
 		}
 		wg.Go(func() {
@@ -286,13 +285,40 @@ func (g *grader) lab(ctx context.Context, l course.Lab) result.Lab {
 	return lr
 }
 
-// check runs c once, or opt.Repeat times with a seed each.
+// build compiles the lab's tests with tc under name. A failure that is not a
+// compile error (the go command killed, a full disk) is the grader's own: it
+// is tried once more.
+func (g *grader) build(ctx context.Context, tc *build.Toolchain, l course.Lab, name string, excluded []string) (string, error) {
+	var bin string
+	var err error
+	for try := 0; try < 2; try++ {
+		g.builds <- struct{}{}
+		bin, err = tc.TestBinary(ctx, l.Package, name, g.overlay(l, excluded))
+		<-g.builds
+		if be := (*build.BuildError)(nil); err == nil || errors.As(err, &be) || ctx.Err() != nil {
+			break
+		}
+	}
+	return bin, err
+}
+
+// check runs c once, or opt.Repeat times with a seed each. A run that ends
+// in the grader's own failure is run once more; a check that passes only then
+// is marked flaky.
 func (g *grader) check(ctx context.Context, b runner.Binary, c course.Check) result.Check {
-	res := g.r.Run(ctx, b, c)
+	run := func(r *runner.Runner) result.Check {
+		res := r.Run(ctx, b, c)
+		if res.Status == result.StatusGraderError && ctx.Err() == nil {
+			res = r.Run(ctx, b, c)
+			res.Flaky = res.Status == result.StatusPass
+		}
+		return res
+	}
+	res := run(g.r)
 	for k := 1; k < g.opt.Repeat; k++ {
 		r := *g.r
 		r.Seed = g.opt.Seed + uint64(k)
-		res.Repeats = append(res.Repeats, r.Run(ctx, b, c).Status)
+		res.Repeats = append(res.Repeats, run(&r).Status)
 	}
 	return res
 }
@@ -311,9 +337,7 @@ func (g *grader) raceBinary(ctx context.Context, l course.Lab, excluded []string
 	}
 	tc := *g.tc
 	tc.Race = true
-	g.builds <- struct{}{}
-	bin, err := tc.TestBinary(ctx, l.Package, l.ID()+".race", g.overlay(l, excluded))
-	<-g.builds
+	bin, err := g.build(ctx, &tc, l, l.ID()+".race", excluded)
 	if err != nil {
 		return nil, err
 	}

@@ -2,7 +2,10 @@
 
 package runner
 
-import "os/exec"
+import (
+	"os"
+	"os/exec"
+)
 
 // newProcessGroup does nothing where there are no process groups.
 func newProcessGroup(cmd *exec.Cmd) {}
@@ -14,3 +17,6 @@ func killProcessGroup(cmd *exec.Cmd) {
 		cmd.Process.Kill()
 	}
 }
+
+// signalOf is "" where exit statuses do not say which signal ended a process.
+func signalOf(ps *os.ProcessState) string { return "" }

@@ -133,15 +133,19 @@ func (r *Runner) Run(ctx context.Context, b Binary, c course.Check) (res result.
 	v := newVerdict(c.Test, OutputLimit)
 	// -test.paniconexit0 is what go test passes too: os.Exit(0) during a test
 	// panics instead of ending the process "successfully".
-	exitOK, killed, err := r.exec(ctx, b, tmp, limit+grace, v,
-		r.Test2JSON, "-p", b.Package, b.Path,
-		"-test.v=test2json", "-test.paniconexit0", "-test.run="+c.RunPattern(), "-test.count=1",
+	p, err := r.exec(ctx, b, tmp, limit+grace, v,
+		b.Path, "-test.v=test2json", "-test.paniconexit0", "-test.run="+c.RunPattern(), "-test.count=1",
 		"-test.timeout="+limit.String())
-	if err != nil {
-		res.Status, res.Message = result.StatusError, "grader: "+err.Error()
-		return res
+	switch {
+	case err != nil:
+		res.Status, res.Message = result.StatusGraderError, "grader: "+err.Error()
+	case p.signal != "" && !p.fired:
+		// Nothing in the lab can send a signal (the policy sees to that), and
+		// the grader sent none: something outside killed the test.
+		res.Status, res.Message = result.StatusGraderError, "grader: the test process was killed by a signal the grader did not send ("+p.signal+"): another program, or the machine ran out of memory"
+	default:
+		res.Status, res.Message = v.decide(p.exitOK, p.killed)
 	}
-	res.Status, res.Message = v.decide(exitOK, killed)
 	if res.Status == result.StatusPass {
 		res.Points = c.Points
 	} else {
@@ -151,23 +155,53 @@ func (r *Runner) Run(ctx context.Context, b Binary, c course.Check) (res result.
 	return res
 }
 
-// exec runs args with a hard deadline, feeding each line of its standard
-// output to v. It kills the whole process group when the deadline passes or
-// ctx ends.
-func (r *Runner) exec(ctx context.Context, b Binary, tmp string, deadline time.Duration, v *verdict, args ...string) (exitOK, killed bool, err error) {
-	cmd, err := r.command(b, tmp, args...)
+// process is how a test process ended.
+type process struct {
+	exitOK bool   // it exited with status 0
+	fired  bool   // the grader killed it (its deadline passed, or ctx ended)
+	killed bool   // the grader killed it because its deadline passed
+	signal string // the signal that ended it, if one did
+}
+
+// exec runs the test binary (args) with a hard deadline, its output converted
+// by test2json and fed to v line by line. The test binary is started here,
+// not by test2json, so that the grader sees how it ended: an exit status, or
+// a signal, and who sent it. The grader kills the whole process group when the
+// deadline passes or ctx ends.
+func (r *Runner) exec(ctx context.Context, b Binary, tmp string, deadline time.Duration, v *verdict, args ...string) (process, error) {
+	var p process
+	test, err := r.command(b, tmp, args...)
 	if err != nil {
-		return false, false, err
+		return p, err
 	}
-	stdout, err := cmd.StdoutPipe()
+	pr, pw, err := os.Pipe()
 	if err != nil {
-		return false, false, err
+		return p, err
+	}
+	defer pr.Close()
+	defer pw.Close()
+	test.Stdout, test.Stderr = pw, pw
+	conv := exec.Command(r.Test2JSON, "-p", b.Package)
+	conv.Stdin = pr
+	conv.Env = []string{}
+	events, err := conv.StdoutPipe()
+	if err != nil {
+		return p, err
 	}
 	var stderr bytes.Buffer
-	cmd.Stderr = &limitWriter{w: &stderr, n: 8 << 10}
-	if err := cmd.Start(); err != nil {
-		return false, false, fmt.Errorf("start %s: %w", args[0], err)
+	conv.Stderr = &limitWriter{w: &stderr, n: 8 << 10}
+	if err := conv.Start(); err != nil {
+		return p, fmt.Errorf("start test2json: %w", err)
 	}
+	if err := test.Start(); err != nil {
+		pw.Close()
+		conv.Wait()
+		return p, fmt.Errorf("start %s: %w", args[0], err)
+	}
+	// The children hold their own ends of the pipe now: test2json ends when
+	// the test and everything it started have closed theirs.
+	pw.Close()
+	pr.Close()
 	ctx, cancel := context.WithTimeout(ctx, deadline)
 	defer cancel()
 	var fired atomic.Bool
@@ -175,24 +209,31 @@ func (r *Runner) exec(ctx context.Context, b Binary, tmp string, deadline time.D
 	stop := context.AfterFunc(ctx, func() {
 		defer close(done)
 		fired.Store(true)
-		killProcessGroup(cmd)
+		killProcessGroup(test)
 	})
-	readLines(stdout, v.add)
-	err = cmd.Wait()
+	readLines(events, v.add)
+	waitErr := test.Wait()
+	convErr := conv.Wait()
 	if !stop() {
 		<-done // the kill ran: let it finish before reading fired
 	}
-	killed = fired.Load() && ctx.Err() == context.DeadlineExceeded
+	p.fired = fired.Load()
+	p.killed = p.fired && ctx.Err() == context.DeadlineExceeded
 	// Whatever the test started and left behind goes with it.
-	killProcessGroup(cmd)
+	killProcessGroup(test)
 	if stderr.Len() > 0 {
 		v.output.WriteString(stderr.String())
 	}
 	var exitErr *exec.ExitError
-	if err != nil && !errors.As(err, &exitErr) {
-		return false, killed, err
+	if waitErr != nil && !errors.As(waitErr, &exitErr) {
+		return p, waitErr
 	}
-	return err == nil, killed, nil
+	if convErr != nil {
+		return p, fmt.Errorf("test2json: %w", convErr)
+	}
+	p.exitOK = waitErr == nil
+	p.signal = signalOf(test.ProcessState)
+	return p, nil
 }
 
 // readLines calls f with each line of rd, cutting lines longer than
