@@ -3,9 +3,11 @@
 //	go run ./grader [flags]               grade (the default command)
 //	go run ./grader report [flags] FILE   render a saved JSON result in another format
 //	go run ./grader selftest [flags]      the course's own test suite
+//	go run ./grader mutate [flags]        generated mutants of the references
 //
 // Exit status: 0 when the command completed, whatever the score; 1 when
-// -fail-under is set and the score is below it, or when the self-test fails;
+// -fail-under is set and the score is below it, when the self-test fails, or
+// when a lab's mutants are killed below the target;
 // 2 for usage errors; 3 when the grader itself failed.
 package cli
 
@@ -38,6 +40,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 			return handoutsMain(args[1:], stdout, stderr)
 		case "report":
 			return reportMain(args[1:], stdout, stderr)
+		case "mutate":
+			return mutateMain(args[1:], stdout, stderr)
 		case "help":
 			fmt.Fprint(stdout, usage)
 			return exitOK
@@ -59,6 +63,7 @@ Usage:
   go run ./grader report -format markdown FILE.json   render a saved JSON result again
   go run ./grader selftest                the course's own test suite (maintainers)
   go run ./grader handouts                rewrite the grading tables in the handouts from the rubric
+  go run ./grader mutate [-week N]        generated mutants of the references: kill rate per lab, survivors
   go run ./grader export [-git] DIR       write the student template (no reference) into DIR
   go run ./grader batch DIR               grade every student checkout in DIR: reports and gradebook.csv
 

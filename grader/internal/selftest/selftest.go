@@ -74,6 +74,7 @@ func Run(ctx context.Context, opt Options) bool {
 	s.static(ctx)
 	s.weeks(ctx)
 	s.fixtures(ctx)
+	s.mutate(ctx)
 	s.template(ctx)
 	s.batchStep(ctx)
 	fmt.Fprintf(opt.Out, "self-test took %v\n", time.Since(start).Round(100*time.Millisecond))
