@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -61,11 +62,13 @@ func mutateMain(args []string, stdout, stderr io.Writer) int {
 	defer stop()
 	rep, err := mutate.Run(ctx, opt)
 	opt.Progress.Finish()
-	if err != nil {
-		fmt.Fprintf(stderr, "grader mutate: %v\n", err)
-		return exitInternal
+	if rep != nil {
+		// Interrupted, the report still says what was graded until then.
+		if werr := write(*out, stdout, func(w io.Writer) error { rep.Write(w); return nil }); werr != nil {
+			err = errors.Join(err, werr)
+		}
 	}
-	if err := write(*out, stdout, func(w io.Writer) error { rep.Write(w); return nil }); err != nil {
+	if err != nil {
 		fmt.Fprintf(stderr, "grader mutate: %v\n", err)
 		return exitInternal
 	}

@@ -160,6 +160,7 @@ func Run(ctx context.Context, opt Options) (*Report, error) {
 			lr := runLab(ctx, opt, l, scratch)
 			rep.Labs = append(rep.Labs, lr)
 			if err := ctx.Err(); err != nil {
+				rep.Duration = time.Since(start)
 				return rep, err
 			}
 		}
@@ -259,7 +260,8 @@ func runLab(ctx context.Context, opt Options, l course.Lab, scratch string) *Lab
 	close(next)
 	wg.Wait()
 	for _, res := range out {
-		if res.Fate != "" {
+		// A mutant cut short by the end of ctx has no fate.
+		if res.Fate != "" && !(res.Fate == Errored && ctx.Err() != nil) {
 			results[res.Mutant.ID] = res
 		}
 	}
