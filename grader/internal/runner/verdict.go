@@ -147,7 +147,7 @@ func (v *verdict) decide(exitOK, killed bool) (result.Status, string) {
 		return result.StatusError, "the test passed but its process then failed: " + v.summary(out)
 	case v.final == "skip":
 		return result.StatusNotRun, "the test was skipped: " + strings.TrimSpace(v.skipped)
-	case v.final == "fail" && (strings.Contains(out, markLeakTest) || strings.Contains(out, markLeakProg)):
+	case v.final == "fail" && v.onlyLeaked(out):
 		return result.StatusLeak, "goroutines were still running after the test ended: " + v.leakTop(out)
 	case v.final == "fail" && strings.Contains(out, markRace):
 		return result.StatusFail, "data race: " + raceSummary(out)
@@ -160,6 +160,22 @@ func (v *verdict) decide(exitOK, killed bool) (result.Status, string) {
 	default:
 		return result.StatusNotRun, "the test never started: the test binary exited before running it"
 	}
+}
+
+// onlyLeaked reports whether the test's one complaint is a goroutine leak.
+// A test that also failed an assertion is a plain failure: whether its
+// goroutines had ended by the time the leak check looked is a matter of
+// timing, and the same code must always get the same verdict.
+func (v *verdict) onlyLeaked(out string) bool {
+	if !strings.Contains(out, markLeakTest) && !strings.Contains(out, markLeakProg) {
+		return false
+	}
+	for _, f := range v.failures {
+		if !strings.Contains(f, markLeakTest) && !strings.Contains(f, "LEAK") {
+			return false
+		}
+	}
+	return true
 }
 
 // maxMessageLines caps the failure lines a message quotes.

@@ -52,6 +52,7 @@ func TestDecide(t *testing.T) {
 			out("TestA", "    a_test.go:9: got 1, want 2\n"), act("fail", "TestA")},
 			false, false, result.StatusFail, "a_test.go:9: got 1, want 2"},
 		{"leak", "TestA", []event{act("run", "TestA"), out("TestA", "    leaks.go:78: found unexpected goroutines:\n        [Goroutine 7 in state IO wait, with internal/poll.runtime_pollWait on top of the stack:\n"), act("fail", "TestA")}, false, false, result.StatusLeak, "internal/poll.runtime_pollWait"},
+		{"a failed assertion and a leak is a failure", "TestA", []event{act("run", "TestA"), out("TestA", "    a_test.go:9: Serve returned early\n"), out("TestA", "    leak.go:20: found unexpected goroutines:\n        [Goroutine 7 in state IO wait, with internal/poll.runtime_pollWait on top of the stack:\n"), act("fail", "TestA")}, false, false, result.StatusFail, "a_test.go:9: Serve returned early"},
 		{"program leak in a script", "TestScripts/x", []event{act("run", "TestScripts/x"), out("TestScripts/x", "LEAK: goroutines still running after the program returned\n"), act("fail", "TestScripts/x")}, false, false, result.StatusLeak, "still running"},
 		{"timeout", "TestA", []event{act("run", "TestA"), out("TestA", "panic: test timed out after 2s\n")}, false, false, result.StatusTimeout, "test timed out after 2s"},
 		{"killed", "TestA", []event{act("run", "TestA")}, false, true, result.StatusTimeout, "stopped"},
