@@ -251,7 +251,7 @@ func (g *grader) lab(ctx context.Context, l course.Lab) result.Lab {
 		lr.Checks = g.failAll(l, result.StatusGraderError, "grader: the lab could not be built, twice: "+err.Error()+" (not a problem of the lab's code: grade again)")
 		return lr
 	}
-	b := runner.Binary{Path: bin, Dir: filepath.Join(g.opt.Root, filepath.FromSlash(l.Package)), Package: "netlabs/" + l.Package}
+	b := runner.Binary{Path: bin, Dir: filepath.Join(g.opt.Root, filepath.FromSlash(l.Package)), Package: "netlabs/" + l.Package, LabFiles: l.Files}
 	tests, err := g.r.Probe(ctx, b)
 	if err != nil {
 		return fail(err.Error())

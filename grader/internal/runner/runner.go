@@ -56,6 +56,10 @@ type Binary struct {
 	Path    string // the test binary
 	Dir     string // the package's folder, the tests' working directory
 	Package string // import path, for test2json's events
+	// LabFiles are the names of the lab's own source files ("tcpack.go"):
+	// lines the tests log from them are the lab's log, quoted after the
+	// tests' complaints.
+	LabFiles []string
 }
 
 // command builds the process for args, in a sandbox if the runner has one.
@@ -131,6 +135,7 @@ func (r *Runner) Run(ctx context.Context, b Binary, c course.Check) (res result.
 		limit = r.Timeout
 	}
 	v := newVerdict(c.Test, OutputLimit)
+	v.labFiles = b.LabFiles
 	// -test.paniconexit0 is what go test passes too: os.Exit(0) during a test
 	// panics instead of ending the process "successfully".
 	p, err := r.exec(ctx, b, tmp, limit+grace, v,

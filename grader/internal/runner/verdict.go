@@ -2,7 +2,6 @@ package runner
 
 import (
 	"encoding/json"
-	"fmt"
 	"regexp"
 	"strings"
 
@@ -21,13 +20,18 @@ type event struct {
 // check's status. A check passes only on an explicit pass event of its own test
 // in a process that exited cleanly and reported no test it was not asked to run.
 type verdict struct {
-	test     string // the check's test, "TestX" or "TestScripts/name"
-	started  bool   // saw "run" for test
-	final    string // "pass", "fail", "skip", or "" (no terminal event)
-	foreign  string // a test outside the check's test and its subtests
-	output   *capture
-	failures []string // t.Error/t.Fatal lines and testscript FAIL lines
-	skipped  string
+	test    string // the check's test, "TestX" or "TestScripts/name"
+	started bool   // saw "run" for test
+	final   string // "pass", "fail", "skip", or "" (no terminal event)
+	foreign string // a test outside the check's test and its subtests
+	output  *capture
+	// complaints are what the test said when it failed (complaint.go); cur
+	// is the one that following deeper-indented lines continue.
+	complaints []*complaint
+	cur        *complaint
+	passed     map[string]bool // subtests that passed: their lines are no complaint
+	labFiles   []string        // the lab's source files, whose log lines come last
+	skipped    string
 	// stderr is the latest "[stderr]" block of a testscript log: what the
 	// failing command said, quoted with the FAIL line that follows it.
 	stderr   []string
@@ -35,7 +39,7 @@ type verdict struct {
 }
 
 func newVerdict(test string, outputLimit int) *verdict {
-	return &verdict{test: test, output: newCapture(outputLimit)}
+	return &verdict{test: test, output: newCapture(outputLimit), passed: map[string]bool{}}
 }
 
 // ours reports whether name is the check's test, one of its parents, or one of
@@ -75,14 +79,24 @@ func (v *verdict) add(line []byte) {
 		v.scriptStderr(out)
 		switch {
 		case scriptFail.MatchString(out):
-			v.fail(strings.TrimSpace(out))
+			c := newComplaint(e.Test, out, nil)
 			for _, l := range v.stderr {
-				v.fail("  " + l)
+				c.lines = append(c.lines, "  "+l)
 			}
+			v.complaints = append(v.complaints, c)
+			v.cur = nil
 		// labtest's seed and network lines are in every report already, and
-		// testscript's WORK line says nothing about the failure.
-		case logLine.MatchString(out) && !seedLine.MatchString(out) && !workLine.MatchString(out):
-			v.fail(strings.TrimSpace(out))
+		// testscript's WORK line (the whole script log) says nothing more than
+		// its FAIL line.
+		case logLine.MatchString(out) && (seedLine.MatchString(out) || workLine.MatchString(out)):
+			v.cur = nil
+		case logLine.MatchString(out):
+			v.cur = newComplaint(e.Test, out, v.labFiles)
+			v.complaints = append(v.complaints, v.cur)
+		case v.cur.continues(e.Test, out):
+			v.cur.add(out)
+		default:
+			v.cur = nil
 		}
 		if e.Test == v.test && strings.Contains(out, "--- SKIP") {
 			v.skipped = out
@@ -95,14 +109,9 @@ func (v *verdict) add(line []byte) {
 		if e.Test == v.test {
 			v.final = e.Action
 		}
-	}
-}
-
-// fail records a line of the test's complaint, keeping the last 20.
-func (v *verdict) fail(line string) {
-	v.failures = append(v.failures, line)
-	if len(v.failures) > 20 {
-		v.failures = v.failures[1:]
+		if e.Action == "pass" && e.Test != "" {
+			v.passed[e.Test] = true
+		}
 	}
 }
 
@@ -113,7 +122,10 @@ func (v *verdict) scriptStderr(line string) {
 	switch {
 	case t == "[stderr]":
 		v.inStderr, v.stderr = true, nil
-	case strings.HasPrefix(t, "[") || strings.HasPrefix(t, "> ") || strings.HasPrefix(t, "#") || scriptFail.MatchString(t):
+	case strings.HasPrefix(t, "> "):
+		// A new command: an earlier command's stderr is not its output.
+		v.inStderr, v.stderr = false, nil
+	case strings.HasPrefix(t, "[") || strings.HasPrefix(t, "#") || scriptFail.MatchString(t):
 		v.inStderr = false
 	case v.inStderr && t != "" && len(v.stderr) < 3:
 		v.stderr = append(v.stderr, t)
@@ -170,33 +182,19 @@ func (v *verdict) onlyLeaked(out string) bool {
 	if !strings.Contains(out, markLeakTest) && !strings.Contains(out, markLeakProg) {
 		return false
 	}
-	for _, f := range v.failures {
-		if !strings.Contains(f, markLeakTest) && !strings.Contains(f, "LEAK") {
+	for _, c := range v.complaints {
+		if f := c.lines[0]; !c.lab && !strings.Contains(f, markLeakTest) && !strings.Contains(f, "LEAK") {
 			return false
 		}
 	}
 	return true
 }
 
-// maxMessageLines caps the failure lines a message quotes.
-const maxMessageLines = 4
-
-// summary is the test's failure lines without repeats (at most
-// maxMessageLines), or the end of its output.
+// summary is the test's complaints (see message), or the end of its output
+// when it said nothing recognisable.
 func (v *verdict) summary(out string) string {
-	if len(v.failures) > 0 {
-		var lines []string
-		seen := map[string]bool{}
-		for _, f := range v.failures {
-			if !seen[f] {
-				seen[f] = true
-				lines = append(lines, f)
-			}
-		}
-		if n := len(lines) - maxMessageLines; n > 0 {
-			lines = append(lines[:maxMessageLines], fmt.Sprintf("(and %d more)", n))
-		}
-		return strings.Join(lines, "\n")
+	if m := message(v.complaints, v.passed); m != "" {
+		return m
 	}
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	return strings.Join(lines[max(0, len(lines)-5):], "\n")

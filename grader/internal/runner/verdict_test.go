@@ -2,6 +2,7 @@ package runner
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -189,3 +190,65 @@ const leakReport = `    tcpack_test.go:24: found unexpected goroutines:
         leakdemo.TestLeak.func1()
         	/tmp/nl/leak/leak_test.go:23 +0x19
         ]`
+
+func TestMessageIsWhole(t *testing.T) {
+	tests := []struct {
+		name   string
+		test   string
+		events []event
+		want   string
+	}{
+		{"a multi-line complaint keeps its lines", "TestEncode", []event{act("run", "TestEncode"),
+			out("TestEncode", "    wire_test.go:71: Encode({Sensor:1 Seq:1}) =\n"),
+			out("TestEncode", "        got  01 00\n"),
+			out("TestEncode", "        want 00 01\n"),
+			act("fail", "TestEncode")},
+			"wire_test.go:71: Encode({Sensor:1 Seq:1}) =\n    got  01 00\n    want 00 01"},
+		{"passing subtests are left out, failing ones kept", "TestRelayLoss", []event{act("run", "TestRelayLoss"),
+			act("run", "TestRelayLoss/seed_1"), out("TestRelayLoss/seed_1", "        relay_test.go:40: figures match: true\n"), act("pass", "TestRelayLoss/seed_1"),
+			act("run", "TestRelayLoss/seed_2"), out("TestRelayLoss/seed_2", "        relay_test.go:40: figures match: false\n"),
+			out("TestRelayLoss/seed_2", "        relay_test.go:44: Lost = 3, want 2\n"), act("fail", "TestRelayLoss/seed_2"),
+			act("fail", "TestRelayLoss")},
+			"relay_test.go:40: figures match: false\nrelay_test.go:44: Lost = 3, want 2"},
+		{"the lab's log comes after the complaint, cut to a line", "TestExchange", []event{act("run", "TestExchange"),
+			out("TestExchange", "    tcpack.go:168: reply to 127.0.0.1:4000: "+strings.Repeat("x", 300)+"\n"),
+			out("TestExchange", "    tcpack_test.go:50: reply = \"ack hi\", want \"ACK hi\"\n"),
+			act("fail", "TestExchange")},
+			"tcpack_test.go:50: reply = \"ack hi\", want \"ACK hi\"\ntcpack.go:168: reply to 127.0.0.1:4000: " + strings.Repeat("x", 59) + "…"},
+		{"a scenario quotes the failing command's stderr, not an earlier one's", "TestScripts/cli", []event{act("run", "TestScripts/cli"),
+			out("TestScripts/cli", "        testscript.go:609: WORK=$WORK\n"),
+			out("TestScripts/cli", "            > exec sensor -n 3\n"), out("TestScripts/cli", "            [stderr]\n"),
+			out("TestScripts/cli", "            sensor: sent 3\n"),
+			out("TestScripts/cli", "            > waitreport $WORK/report 5s\n"),
+			out("TestScripts/cli", "            FAIL: testdata/cli.txtar:9: waitreport: after 5s $WORK/report holds \"\"\n"), act("fail", "TestScripts/cli")},
+			"FAIL: testdata/cli.txtar:9: waitreport: after 5s $WORK/report holds \"\""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			v := newVerdict(tt.test, 1<<12)
+			v.labFiles = []string{"tcpack.go"}
+			for _, line := range stream(t, tt.events...) {
+				v.add(line)
+			}
+			if _, msg := v.decide(false, false); msg != tt.want {
+				t.Errorf("message =\n%s\nwant\n%s", msg, tt.want)
+			}
+		})
+	}
+}
+
+func TestMessageIsBounded(t *testing.T) {
+	events := []event{act("run", "TestA")}
+	for i := range 100 {
+		events = append(events, out("TestA", fmt.Sprintf("    a_test.go:%d: line %d\n", i, i)))
+	}
+	v := newVerdict("TestA", 1<<16)
+	for _, line := range stream(t, append(events, act("fail", "TestA"))...) {
+		v.add(line)
+	}
+	_, msg := v.decide(false, false)
+	lines := strings.Split(msg, "\n")
+	if len(lines) != maxMessageLines+1 || lines[maxMessageLines] != "(60 more lines; -v shows the whole output)" {
+		t.Errorf("message has %d lines ending %q; want %d and a note of 60 cut", len(lines), lines[len(lines)-1], maxMessageLines+1)
+	}
+}
