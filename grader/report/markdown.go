@@ -76,9 +76,17 @@ func markdownLab(b *strings.Builder, r *result.Run, wk result.Week, l result.Lab
 			mdCode(c.ID), mdText(c.Name), pts, emoji(c.Status), st, duration(c))
 	}
 	b.WriteString("\n")
+	causes := commonCauses(l)
+	for _, cs := range causes {
+		fmt.Fprintf(b, "> [!IMPORTANT]\n> %d checks fail with the same complaint: most likely one mistake, fix it first.<br>\n> <code>%s</code><br>\n> Checks: %s\n\n",
+			len(cs.ids), htmlText(oneLine(cs.complaint)), htmlText(shortIDs(cs.ids)))
+	}
 	for _, c := range l.Checks {
 		// The build error above explains the errors of a lab that does not build.
 		if c.Status != result.StatusPass && (l.BuildError == "" || c.Status != result.StatusError) {
+			if sharesCause(causes, c.ID) {
+				c.Hint = ""
+			}
 			markdownFix(b, c, runAloneFor(r, l, c))
 		}
 	}

@@ -49,6 +49,13 @@ func (s *scorecard) labFixes(l result.Lab) {
 		s.line("  ", red("✗ policy"), " ", fmt.Sprintf("%s:%d %s", oneLine(v.File), v.Line, oneLine(v.Rule)))
 		s.para("", v.Why)
 	}
+	causes := commonCauses(l)
+	for _, cs := range causes {
+		s.line()
+		s.line("  ", red("! "+fmt.Sprintf("%d checks fail with the same complaint: most likely one mistake, fix it first", len(cs.ids))))
+		s.para("", cs.complaint)
+		s.para(s.p.paint(sgrDim, "checks:")+" ", shortIDs(cs.ids))
+	}
 	for _, c := range l.Checks {
 		if c.Status == result.StatusPass {
 			continue
@@ -63,7 +70,11 @@ func (s *scorecard) labFixes(l result.Lab) {
 		if l.BuildError != "" && c.Status == result.StatusError {
 			continue // the build error above says it all
 		}
-		s.para(s.p.paint(sgrCyan, "Hint:")+" ", c.Hint)
+		if sharesCause(causes, c.ID) {
+			s.line("      ", s.p.paint(sgrDim, "(the common complaint above comes first; this check's hint is for after)"))
+		} else {
+			s.para(s.p.paint(sgrCyan, "Hint:")+" ", c.Hint)
+		}
 		if cmd := runAloneFor(s.r, l, c); cmd != "" {
 			s.line("      ", s.p.paint(sgrDim, "run alone: "+oneLine(cmd)))
 		}
