@@ -232,16 +232,21 @@ func checkSize(n, limit int) error {
 // addr counts as the reply; datagrams from anyone else are ignored. A
 // connected socket (net.Dial "udp") gets the kernel to drop them.
 //
-// The wait ends at ctx's deadline, or DefaultExchangeTimeout from now when
-// ctx has none; cancelling ctx ends it too. Exchange never blocks longer.
+// The wait ends at the deadline: ctx's, or DefaultExchangeTimeout after the
+// call when ctx has none. A deadline of ctx's later than that default is
+// waited for in full. Cancelling ctx (calling its cancel function, whether or
+// not it has a deadline) ends the wait at once. Exchange never blocks longer.
 //
 // Errors: a payload longer than MaxPayload is refused as by Send, nothing
-// sent. With no reply by the deadline, an error wrapping ErrNoReply that
-// names addr and how long Exchange waited. When nothing listens at addr, the
-// kernel usually learns it at once (an ICMP "port unreachable" comes back)
-// and the read fails with an error matching syscall.ECONNREFUSED: Exchange
-// returns that error at once, without waiting for the deadline. When ctx is
-// cancelled, an error wrapping ctx.Err().
+// sent. An address that does not resolve, or a socket that cannot be opened,
+// gives the error as it is. With no reply by the deadline, an error wrapping
+// ErrNoReply that names addr and how long Exchange waited; that holds for
+// ctx's deadline too, although ctx.Err() is then context.DeadlineExceeded (the
+// error may wrap that as well). When nothing listens at addr, the kernel
+// usually learns it at once (an ICMP "port unreachable" comes back) and the
+// read fails with an error matching syscall.ECONNREFUSED: Exchange returns
+// that error at once, without waiting for the deadline. When ctx is cancelled
+// before the deadline, an error wrapping context.Canceled, at once.
 func Exchange(ctx context.Context, addr string, payload []byte) ([]byte, error) {
 	if err := checkSize(len(payload), MaxPayload); err != nil {
 		return nil, err

@@ -10,6 +10,7 @@ import (
 	"io"
 	"log"
 	"strings"
+	"time"
 
 	"netlabs/weeks/program"
 )
@@ -140,11 +141,26 @@ func SendMain(args []string, stdout, stderr io.Writer) int {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
 	defer cancel()
-	reply, err := Exchange(ctx, *to, msg)
+	reply, err := Exchange(exactDeadline{ctx}, *to, msg)
 	if err != nil {
 		fmt.Fprintf(stderr, "udpsend: %v\n", err)
 		return 1
 	}
 	fmt.Fprintf(stdout, "%s\n", reply)
 	return 0
+}
+
+// exactDeadline is a context whose Err reports context.DeadlineExceeded from
+// the instant its deadline is reached. A context.WithTimeout learns it from a
+// timer that fires a moment later, so just after a read deadline set from
+// ctx.Deadline() has passed, its Err may still be nil, or may not: with
+// exactDeadline, Exchange always finds the deadline passed, and what udpsend
+// prints never depends on which of two timers ran first.
+type exactDeadline struct{ context.Context }
+
+func (c exactDeadline) Err() error {
+	if d, ok := c.Deadline(); ok && !time.Now().Before(d) {
+		return context.DeadlineExceeded
+	}
+	return c.Context.Err()
 }

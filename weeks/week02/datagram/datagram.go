@@ -118,7 +118,7 @@ func Send(addr string, payload []byte) error {
 	// boundaries for you), skipping an empty payload (it is a datagram too),
 	// or waiting for an acknowledgement that UDP never sends.
 	// Checked by: TestSend, TestSendFireAndForget, TestMaxPayload,
-	// TestTooLarge, TestScripts/cli_receive.
+	// TestTooLarge, TestBadAddress, TestNoFDLeak, TestScripts/cli_receive.
 	_, _ = addr, payload
 	return ErrNotImplemented
 }
@@ -150,7 +150,8 @@ func Receive(conn *net.UDPConn, buf []byte) (Datagram, error) {
 	// Pitfall: ReadFromUDP or Read cut a long datagram silently, and "n ==
 	// len(buf) means it was cut" is wrong too: a datagram of exactly
 	// len(buf) bytes fits. Only the MSG_TRUNC flag tells.
-	// Checked by: TestReceive, TestEmptyDatagram, TestTruncated.
+	// Checked by: TestReceive, TestEmptyDatagram, TestTruncated,
+	// TestReceiveErrors.
 	_, _ = conn, buf
 	return Datagram{}, ErrNotImplemented
 }
@@ -209,7 +210,8 @@ func (r *Receiver) Serve(ctx context.Context, conn *net.UDPConn) error {
 	// connected: there is no one "the" peer); checking ctx only between
 	// reads with a read deadline, so shutdown waits for that deadline.
 	// Checked by: TestEmptyDatagram, TestTruncated, TestBoundaries,
-	// TestMaxPayload, TestEcho, TestServeShutdown, TestScripts/cli_receive,
+	// TestMaxPayload, TestEcho, TestServeShutdown, TestServeError,
+	// TestHandleOneAtATime, TestEchoFirst, TestBufferSize, TestScripts/cli_receive,
 	// TestScripts/cli_echo, TestScripts/cli_shutdown.
 	_ = ctx
 	conn.Close() // Serve owns conn, even in this stub
@@ -221,16 +223,21 @@ func (r *Receiver) Serve(ctx context.Context, conn *net.UDPConn) error {
 // addr counts as the reply; datagrams from anyone else are ignored. A
 // connected socket (net.Dial "udp") gets the kernel to drop them.
 //
-// The wait ends at ctx's deadline, or DefaultExchangeTimeout from now when
-// ctx has none; cancelling ctx ends it too. Exchange never blocks longer.
+// The wait ends at the deadline: ctx's, or DefaultExchangeTimeout after the
+// call when ctx has none. A deadline of ctx's later than that default is
+// waited for in full. Cancelling ctx (calling its cancel function, whether or
+// not it has a deadline) ends the wait at once. Exchange never blocks longer.
 //
 // Errors: a payload longer than MaxPayload is refused as by Send, nothing
-// sent. With no reply by the deadline, an error wrapping ErrNoReply that
-// names addr and how long Exchange waited. When nothing listens at addr, the
-// kernel usually learns it at once (an ICMP "port unreachable" comes back)
-// and the read fails with an error matching syscall.ECONNREFUSED: Exchange
-// returns that error at once, without waiting for the deadline. When ctx is
-// cancelled, an error wrapping ctx.Err().
+// sent. An address that does not resolve, or a socket that cannot be opened,
+// gives the error as it is. With no reply by the deadline, an error wrapping
+// ErrNoReply that names addr and how long Exchange waited; that holds for
+// ctx's deadline too, although ctx.Err() is then context.DeadlineExceeded (the
+// error may wrap that as well). When nothing listens at addr, the kernel
+// usually learns it at once (an ICMP "port unreachable" comes back) and the
+// read fails with an error matching syscall.ECONNREFUSED: Exchange returns
+// that error at once, without waiting for the deadline. When ctx is cancelled
+// before the deadline, an error wrapping context.Canceled, at once.
 func Exchange(ctx context.Context, addr string, payload []byte) ([]byte, error) {
 	// TODO(week02, step 4): ask, and wait for one answer, not for ever.
 	//  1. Refuse a payload longer than MaxPayload, as Send does.
@@ -243,16 +250,20 @@ func Exchange(ctx context.Context, addr string, payload []byte) ([]byte, error) 
 	//  4. conn.SetDeadline(deadline); context.AfterFunc can set it to
 	//     time.Now() when ctx is cancelled (stop it before returning).
 	//  5. Write the payload, then Read into a buffer of MaxPayload bytes.
-	//  6. A read that fails with os.ErrDeadlineExceeded means no reply came:
-	//     return fmt.Errorf("%w from %s within %v", ErrNoReply, addr, waited).
-	//     If ctx was cancelled, wrap ctx.Err() instead. Any other error
-	//     (ECONNREFUSED) goes back as it is, at once.
+	//  6. When the read fails: if errors.Is(ctx.Err(), context.Canceled),
+	//     return an error wrapping ctx.Err(). Otherwise a read that failed
+	//     with os.ErrDeadlineExceeded means no reply came: return
+	//     fmt.Errorf("%w from %s within %v", ErrNoReply, addr, waited). Any
+	//     other error (ECONNREFUSED) goes back as it is, at once.
 	//  7. Return a copy of buf[:n].
 	// Pitfall: a Read without a deadline blocks for ever when the answer is
 	// lost, and a datagram is lost without a trace. A buffer of 1024 bytes
-	// silently cuts a long reply.
-	// Checked by: TestExchange, TestExchangeNoReply, TestMaxPayload,
-	// TestTooLarge, TestScripts/cli_echo.
+	// silently cuts a long reply. And "ctx.Err() != nil, so it was
+	// cancelled" is wrong: when ctx's deadline passes, ctx.Err() is
+	// context.DeadlineExceeded, and that is no reply, not a cancellation.
+	// Checked by: TestExchange, TestExchangeNoReply, TestExchangeDeadline,
+	// TestExchangeCancel, TestMaxPayload, TestTooLarge, TestNoFDLeak,
+	// TestBadAddress, TestScripts/cli_echo.
 	_, _, _ = ctx, addr, payload
 	return nil, ErrNotImplemented
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"strconv"
 	"sync"
 	"syscall"
 	"testing"
@@ -43,16 +44,33 @@ func dialUDP(t *testing.T, addr string) *net.UDPConn {
 	return c.(*net.UDPConn)
 }
 
-// freeUDPAddr returns a UDP address on 127.0.0.1 where nothing listens.
+// freeUDPAddr returns a UDP address on 127.0.0.1 where nothing listens, from
+// labtest.Port's band, which the kernel never hands to a socket bound to port
+// 0: no socket of the code under test can take it by chance.
 func freeUDPAddr(t *testing.T) string {
 	t.Helper()
-	c, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
-	if err != nil {
-		t.Fatalf("listen udp: %v", err)
+	return net.JoinHostPort("127.0.0.1", strconv.Itoa(labtest.Port(t)))
+}
+
+// exactTimeout returns a context whose deadline is d from now, cancelled when
+// the test ends, and whose Err reports context.DeadlineExceeded from the
+// instant that deadline is reached. A context.WithTimeout learns it from a
+// timer that fires a moment later, so just after a read deadline set from
+// ctx.Deadline() has passed, its Err may be nil or not, and a verdict would
+// depend on which timer ran first; with exactTimeout it never does.
+func exactTimeout(t *testing.T, d time.Duration) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	t.Cleanup(cancel)
+	return exactDeadline{ctx}
+}
+
+type exactDeadline struct{ context.Context }
+
+func (c exactDeadline) Err() error {
+	if d, ok := c.Deadline(); ok && !time.Now().Before(d) {
+		return context.DeadlineExceeded
 	}
-	addr := c.LocalAddr().String()
-	c.Close()
-	return addr
+	return c.Context.Err()
 }
 
 // write sends payload as one datagram on the connected socket c.

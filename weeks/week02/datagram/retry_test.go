@@ -2,7 +2,6 @@ package datagram_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/binary"
 	"errors"
 	"net"
@@ -59,8 +58,7 @@ func TestExchangeRetry(t *testing.T) {
 					}
 				}
 			})
-			ctx, cancel := context.WithTimeout(context.Background(), tt.timeout)
-			defer cancel()
+			ctx := exactTimeout(t, tt.timeout)
 			var got []byte
 			var err error
 			elapsed := within(t, tt.timeout+time.Second, "ExchangeRetry", func() { got, err = datagram.ExchangeRetry(ctx, addr, payload, every) })

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"net"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -159,18 +160,21 @@ func TestExchangeNoReply(t *testing.T) {
 				requests <- req // and never answer; the socket stays open
 			}
 		})
-		ctx, cancel := context.WithTimeout(context.Background(), timeout)
-		defer cancel()
+		ctx := exactTimeout(t, timeout)
 		var got []byte
 		var err error
 		elapsed := within(t, 3*time.Second, "Exchange", func() { got, err = datagram.Exchange(ctx, addr, []byte("hello?")) })
 		switch {
 		case err == nil:
 			t.Errorf("Exchange = %s, nil; want an error, since the server never answered", show(got))
+		case errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, datagram.ErrNoReply):
+			t.Errorf("Exchange error = %v; want one wrapping ErrNoReply: when ctx's deadline passes, ctx.Err() is context.DeadlineExceeded, and that is \"no reply\", not a cancellation (only context.Canceled is)", err)
 		case !errors.Is(err, datagram.ErrNoReply):
 			t.Errorf("Exchange error = %v; want one wrapping ErrNoReply", err)
 		case !strings.Contains(err.Error(), addr):
 			t.Errorf("Exchange error = %q; want it to name the address %s", err, addr)
+		case !namesDuration(err):
+			t.Errorf("Exchange error = %q; want it to say how long Exchange waited (such as 300ms)", err)
 		case elapsed < timeout-50*time.Millisecond:
 			t.Errorf("Exchange gave up after %v; want it to wait for a reply until its context's deadline, %v", elapsed.Round(time.Millisecond), timeout)
 		case elapsed > timeout+time.Second:
@@ -198,4 +202,10 @@ func TestExchangeNoReply(t *testing.T) {
 			t.Errorf("Exchange took %v to report %v; want it at once, not at the deadline (%v)", elapsed.Round(time.Millisecond), err, ioWait)
 		}
 	})
+}
+
+// namesDuration tells whether err's message holds a duration, such as 300ms,
+// 0.3s or 1m2s.
+func namesDuration(err error) bool {
+	return regexp.MustCompile(`[0-9](ns|µs|us|ms|s|m|h)([^a-z]|$)`).MatchString(err.Error())
 }

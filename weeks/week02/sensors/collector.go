@@ -49,7 +49,7 @@ type Collector struct {
 	// Pitfall: keeping only "the last seq" per sensor. Duplicates and
 	// readings that fill a gap late can only be told apart with the set of
 	// seqs already received.
-	// Checked by: TestCounts, TestServe.
+	// Checked by: TestCounts, TestServe, TestConcurrentCollector.
 }
 
 // Add counts one datagram that arrived at time at. A malformed datagram
@@ -70,7 +70,8 @@ func (c *Collector) Add(datagram []byte, at time.Time) {
 	// highest so far (1 2 5 3 4 has two reordered readings, not one), or
 	// letting an old reading that arrives last become Latest.
 	// Checked by: TestCounts, TestReordered, TestLate, TestValues,
-	// TestMalformed, TestRelayLoss, TestRelayMixed.
+	// TestMalformed, TestFigureEdges, TestConcurrentCollector,
+	// TestRelayLoss, TestRelayMixed.
 	_, _ = datagram, at
 }
 
@@ -85,7 +86,8 @@ func (c *Collector) Report() Report {
 	//     is random.
 	// Pitfall: Lost = Highest - Lowest + 1 - Received misses the readings
 	// lost before the first one that arrived: sequence numbers start at 1.
-	// Checked by: TestCounts, TestValues, TestRelayLoss.
+	// Checked by: TestCounts, TestValues, TestFigureEdges,
+	// TestConcurrentCollector, TestRelayLoss.
 	return Report{}
 }
 
@@ -110,7 +112,8 @@ func (c *Collector) Serve(ctx context.Context, conn net.PacketConn) error {
 	// Pitfall: a buffer of DatagramSize bytes. ReadFrom silently cuts a
 	// longer datagram down to the buffer (n == len(buf), no error), and the
 	// first 28 bytes of garbage-plus-reading then look valid.
-	// Checked by: TestServe, TestBigDatagram, TestScripts/cli_stream.
+	// Checked by: TestServe, TestServeError, TestBigDatagram,
+	// TestScripts/cli_stream.
 	_ = ctx
 	conn.Close() // Serve owns conn, even in this stub
 	return ErrNotImplemented

@@ -51,7 +51,8 @@ func (s *Sensor) Run(ctx context.Context, addr string) error {
 	// no listener, the kernel reports ECONNREFUSED on the connected socket's
 	// next write; a sensor that gives up then stops for good, while the
 	// collector may be back a second later.
-	// Checked by: TestSensor, TestSensorNoListener, TestScripts/cli_stream.
+	// Checked by: TestSensor, TestSensorNoListener, TestSensorCount,
+	// TestSensorSocket, TestScripts/cli_stream.
 	_, _ = ctx, addr
 	return ErrNotImplemented
 }

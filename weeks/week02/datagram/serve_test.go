@@ -1,0 +1,198 @@
+package datagram_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"net"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"netlabs/grader/labtest"
+	"netlabs/weeks/week02/datagram"
+)
+
+// ---- Receive's errors, and Receiver.Serve's rarer paths ----
+
+func TestReceiveErrors(t *testing.T) {
+	labtest.NoLeaks(t)
+	t.Run("the caller's deadline passes", func(t *testing.T) {
+		rcv := listenUDP(t)
+		rcv.SetReadDeadline(time.Now().Add(100 * time.Millisecond))
+		var d datagram.Datagram
+		var err error
+		within(t, ioWait, "Receive after its conn's read deadline", func() { d, err = datagram.Receive(rcv, make([]byte, 64)) })
+		if !errors.Is(err, os.ErrDeadlineExceeded) || d.Payload != nil {
+			t.Errorf("Receive on a socket whose read deadline passes with nothing to read = %s, %v; want no payload and the read error as it is (errors.Is os.ErrDeadlineExceeded)", show(d.Payload), err)
+		}
+	})
+	t.Run("conn closed", func(t *testing.T) {
+		rcv := listenUDP(t)
+		rcv.Close()
+		var err error
+		within(t, ioWait, "Receive on a closed socket", func() { _, err = datagram.Receive(rcv, make([]byte, 64)) })
+		if !errors.Is(err, net.ErrClosed) {
+			t.Errorf("Receive on a closed socket = %v; want the read error as it is (errors.Is net.ErrClosed)", err)
+		}
+	})
+}
+
+func TestServeError(t *testing.T) {
+	labtest.NoLeaks(t)
+	conn := listenUDP(t)
+	rcv := &datagram.Receiver{}
+	errc := make(chan error, 1)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() { errc <- rcv.Serve(ctx, conn) }()
+	// Somebody else closes Serve's socket, while it reads or just before;
+	// ctx is not done, so this is no shutdown.
+	conn.Close()
+	select {
+	case err := <-errc:
+		switch {
+		case err == nil:
+			t.Errorf("Serve returned nil after its socket was closed by somebody else while ctx was not done; want the read error, wrapped as \"receive: <error>\": only a shutdown returns nil")
+		case !errors.Is(err, net.ErrClosed) || !strings.Contains(err.Error(), "receive: "):
+			t.Errorf("Serve returned %q after its socket was closed under it; want the read error wrapped as \"receive: <error>\" (errors.Is net.ErrClosed)", err)
+		}
+	case <-time.After(ioWait):
+		cancel()
+		<-errc
+		t.Fatalf("Serve had not returned %v after its socket was closed by somebody else; want it to return the read error at once, not to read on", ioWait)
+	}
+}
+
+// TestHandleOneAtATime runs Handle slowly: while it runs, Serve must not call
+// it again, and the datagrams that arrive meanwhile come next, in order.
+func TestHandleOneAtATime(t *testing.T) {
+	labtest.NoLeaks(t)
+	release := make(chan struct{})
+	entered := make(chan string, 10)
+	var busy, overlap int // Handle's own state: racy only if Handle is called concurrently
+	rcv := &datagram.Receiver{Handle: func(d datagram.Datagram, err error) {
+		if busy++; busy > 1 {
+			overlap++
+		}
+		entered <- string(d.Payload)
+		if string(d.Payload) == "first" {
+			<-release
+		}
+		busy--
+	}}
+	conn := listenUDP(t)
+	stop := labtest.Background(t, func(ctx context.Context) error { return rcv.Serve(ctx, conn) })
+	s := dialUDP(t, conn.LocalAddr().String())
+	write(t, s, []byte("first"))
+	select {
+	case <-entered:
+	case <-time.After(ioWait):
+		close(release)
+		t.Fatalf("Handle was not called within %v for a datagram", ioWait)
+	}
+	write(t, s, []byte("second"))
+	write(t, s, []byte("third"))
+	// A quiet period: Handle is still running, so Serve must not call it.
+	select {
+	case p := <-entered:
+		t.Errorf("Handle was called for %q while it was still running for %q; want one call at a time, from Serve's goroutine: Serve reads the next datagram only after Handle has returned", p, "first")
+	case <-time.After(300 * time.Millisecond):
+	}
+	close(release)
+	var order []string
+	for len(order) < 2 {
+		select {
+		case p := <-entered:
+			order = append(order, p)
+		case <-time.After(ioWait):
+			t.Fatalf("after Handle returned, it was called for %q only; want %q then %q", order, "second", "third")
+		}
+	}
+	if err := stop(); err != nil {
+		t.Errorf("Serve = %v after cancel; want nil", err)
+	}
+	if (order[0] != "second" || order[1] != "third") && !t.Failed() {
+		t.Errorf("Handle was called for %q; want %q then %q, in the order received", order, "second", "third")
+	}
+	if overlap > 0 && !t.Failed() {
+		t.Errorf("Handle was called %d times while a call was still running; want one call at a time", overlap)
+	}
+}
+
+// TestEchoFirst: the echo goes out before Handle is called, once per
+// datagram, and never for a truncated datagram.
+func TestEchoFirst(t *testing.T) {
+	labtest.NoLeaks(t)
+	t.Run("before Handle", func(t *testing.T) {
+		echoed := make(chan struct{})
+		conn := listenUDP(t)
+		waited := make(chan bool, 1)
+		rcv := &datagram.Receiver{Echo: true, Handle: func(d datagram.Datagram, err error) {
+			// Handle holds on until the sender has its echo (or gives up).
+			select {
+			case <-echoed:
+				waited <- true
+			case <-time.After(ioWait):
+				waited <- false
+			}
+		}}
+		labtest.Background(t, func(ctx context.Context) error { return rcv.Serve(ctx, conn) })
+		s := dialUDP(t, conn.LocalAddr().String())
+		write(t, s, []byte("echo me first"))
+		got, _, err := readDatagram(s, ioWait)
+		close(echoed)
+		if err != nil || string(got) != "echo me first" {
+			t.Fatalf("while Handle ran for %q, the sender got %s, %v; want its echo already: with Echo, the datagram goes back to its sender before Handle is called", "echo me first", show(got), err)
+		}
+		if !<-waited {
+			t.Fatalf("Handle was called only after the echo had been waited for")
+		}
+		// One datagram, one echo: nothing more comes back.
+		if got, _, err := readDatagram(s, 200*time.Millisecond); err == nil {
+			t.Errorf("after the echo, the sender got another datagram, %s; want exactly one echo per datagram", show(got))
+		}
+	})
+	t.Run("not for a truncated datagram", func(t *testing.T) {
+		addr, rec, _ := serve(t, &datagram.Receiver{Echo: true, BufferSize: 16})
+		s := dialUDP(t, addr)
+		write(t, s, pattern(40))
+		rec.wait(t, 1, "a datagram longer than BufferSize is reported")
+		// An echo would have been sent before Handle was called.
+		if got, _, err := readDatagram(s, 200*time.Millisecond); err == nil {
+			t.Errorf("an echo receiver with BufferSize 16 sent back %s for a 40-byte datagram; want no echo for a truncated datagram", show(got))
+		}
+		write(t, s, []byte("fits"))
+		if got, _, err := readDatagram(s, ioWait); err != nil || string(got) != "fits" {
+			t.Errorf("after the truncated datagram, %q was echoed as %s, %v; want it back unchanged", "fits", show(got), err)
+		}
+	})
+}
+
+func TestBufferSize(t *testing.T) {
+	labtest.NoLeaks(t)
+	largest := pattern(datagram.MaxPayload)
+	t.Run("negative means MaxPayload", func(t *testing.T) {
+		addr, rec, _ := serve(t, &datagram.Receiver{BufferSize: -1})
+		write(t, dialUDP(t, addr), largest)
+		r := rec.wait(t, 1, "a datagram of MaxPayload bytes")[0]
+		if r.err != nil || !bytes.Equal(r.d.Payload, largest) {
+			t.Errorf("BufferSize -1, a datagram of MaxPayload bytes: Handle got %s, %v; want it whole (zero or less means MaxPayload)", show(r.d.Payload), r.err)
+		}
+	})
+	t.Run("exactly BufferSize fits", func(t *testing.T) {
+		const size = 1000
+		addr, rec, _ := serve(t, &datagram.Receiver{BufferSize: size})
+		s := dialUDP(t, addr)
+		write(t, s, pattern(size))
+		write(t, s, pattern(size+1))
+		got := rec.wait(t, 2, "two datagrams")
+		if r := got[0]; r.err != nil || !bytes.Equal(r.d.Payload, pattern(size)) {
+			t.Errorf("BufferSize %d, a datagram of %d bytes: Handle got %s, %v; want it whole", size, size, show(r.d.Payload), r.err)
+		}
+		if r := got[1]; !errors.Is(r.err, datagram.ErrTruncated) {
+			t.Errorf("BufferSize %d, a datagram of %d bytes: Handle got %s, %v; want an error wrapping ErrTruncated (the buffer is BufferSize bytes, no more)", size, size+1, show(r.d.Payload), r.err)
+		}
+	})
+}
