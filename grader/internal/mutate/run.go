@@ -382,7 +382,12 @@ func gradePhase(ctx context.Context, opt Options, l course.Lab, checks []course.
 	}
 	lab := run.Weeks[0].Labs[0]
 	if lab.BuildError != "" {
+		// Only an error in the mutated file is the mutant's; any other
+		// means the lab's tests do not build (someone is editing them).
 		res.Fate, res.Why = NotCompiling, firstLine(lab.BuildError)
+		if !strings.Contains(lab.BuildError, l.Package+"/"+res.Mutant.File+":") {
+			res.Fate, res.Why = Errored, "the lab's tests do not build: "+firstLine(lab.BuildError)
+		}
 		return true
 	}
 	for _, c := range lab.Checks {
