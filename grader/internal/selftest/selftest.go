@@ -4,6 +4,8 @@
 //
 //   - the rubric is consistent, every check's test exists, and every handout's
 //     grading table matches the rubric;
+//   - every stub and its reference declare the same exported API with the
+//     same doc comments (the stub's docs are the student's specification);
 //   - everything is gofmt- and vet-clean, and the grader's own unit tests pass;
 //   - every week's reference scores exactly 100%, every check passing;
 //   - verdicts are stable: every check of every reference and fixture grading

@@ -26,6 +26,7 @@ func (s *suite) static(ctx context.Context) {
 	s.step("rubric: every check's test and every lab's files exist", s.rubric)
 	s.step("mutants: every check has a known-bad variant written to fail it", s.everyCheckHasMutant)
 	s.step("handouts: grading tables match the rubric", s.handouts)
+	s.step("api: every stub and its reference declare the same exported API and docs", s.sameAPI)
 	s.step("gofmt: every Go file is formatted", func() error { return s.gofmt(ctx) })
 	s.step("go vet ./...", func() error { return s.goCmd(ctx, "vet", "./...") })
 	s.step("go test ./grader/... (the grader's unit tests)", func() error { return s.goCmd(ctx, "test", "-count=1", "./grader/...") })
