@@ -128,6 +128,9 @@ func (s *scorecard) header() {
 	s.line(strings.Join(more, " · "))
 	if r.Sandbox != "" && r.Sandbox != "netns" {
 		s.line(s.p.paint(sgrYellow, "no network sandbox: "+oneLine(r.Sandbox)))
+		if !strings.HasPrefix(r.Sandbox, "host network") {
+			s.line(s.p.paint(sgrYellow, "  so the broadcast and multicast checks do not run here (not run, 0 points); CI on Linux runs them, and its score counts"))
+		}
 	}
 	if r.RaceNote != "" {
 		s.line(s.p.paint(sgrYellow, "no race detector: "+oneLine(r.RaceNote)+"; the concurrency checks ran without it, so a data race cannot fail them here (CI has one)"))
