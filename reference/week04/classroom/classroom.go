@@ -176,7 +176,7 @@ func Encode(a Announcement) ([]byte, error) {
 // Decode parses one datagram. Every error wraps ErrMalformed: a datagram that
 // does not start with "ANN ", a missing field, an invalid class name, a
 // number that is not decimal digits or is out of 1..2^64-1, a text longer
-// than MaxText or containing "\n". Decode does not keep b.
+// than MaxText or containing "\n".
 func Decode(b []byte) (Announcement, error) {
 	rest, ok := bytes.CutPrefix(b, []byte("ANN "))
 	if !ok {

@@ -146,9 +146,9 @@ type Member struct {
 // IP_MULTICAST_ALL, so the Member receives its own group's datagrams only.
 //
 // Errors: an error wrapping ErrNotAdminScoped, before anything is opened,
-// for a group outside 239.0.0.0/8; an error naming the group when the
-// interface has no IPv4 address, or when the socket cannot be opened or the
-// group joined. On error nothing is left open. The caller owns the Member
+// for a group outside 239.0.0.0/8 or a nil group; an error naming the group
+// when the interface has no IPv4 address (or does not exist), or when the
+// socket cannot be opened or the group joined. On error nothing is left open. The caller owns the Member
 // and must Close it.
 func Join(ifi *net.Interface, group *net.UDPAddr) (*Member, error) {
 	if group == nil {
@@ -282,8 +282,9 @@ type Sender struct {
 // until SetTTL says otherwise. Dial sends nothing.
 //
 // Errors: an error wrapping ErrNotAdminScoped, before anything is opened, for
-// a group outside 239.0.0.0/8; an error naming the group when the interface
-// has no IPv4 address or the socket cannot be opened. On error nothing is
+// a group outside 239.0.0.0/8 or a nil group; an error naming the group when
+// the interface has no IPv4 address (or does not exist) or the socket cannot
+// be opened. On error nothing is
 // left open. The caller owns the Sender and must Close it.
 func Dial(ifi *net.Interface, group *net.UDPAddr) (*Sender, error) {
 	if group == nil {

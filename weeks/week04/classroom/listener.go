@@ -57,7 +57,8 @@ func Join(class string, port int, ifi *net.Interface) (*Listener, error) {
 	// Pitfall: net.ListenUDP on the port, as for unicast. It joins nothing,
 	// so no announcement arrives, and a second listener on the same port
 	// fails with "address already in use".
-	// Checked by: TestReceive, TestLateJoin, TestOtherClass, TestLeave.
+	// Checked by: TestReceive, TestLateJoin, TestOtherClass, TestLeave,
+	// TestJoinInterface (a second interface), TestArguments.
 	_, _, _ = class, port, ifi
 	return nil, ErrNotImplemented
 }
@@ -120,7 +121,7 @@ func (l *Listener) Receive(ctx context.Context) (Announcement, error) {
 func (l *Listener) Report() Report {
 	// TODO(week04, step 6, continued): return a copy of the report, made
 	// under the mutex, with its own copy of Gaps (slices.Clone).
-	// Checked by: TestGaps, TestScripts/cli_report.
+	// Checked by: TestGaps, TestConcurrentReport, TestScripts/cli_report.
 	return Report{}
 }
 
@@ -136,6 +137,6 @@ func (l *Listener) Leave() error {
 	//  3. Keep the report: it is the final one.
 	// Pitfall: only setting the flag. A Receive blocked in a read never sees
 	// it, and the host stays in the group.
-	// Checked by: TestLeave, TestScripts/cli_shutdown.
+	// Checked by: TestLeave, TestConcurrentReport, TestScripts/cli_shutdown.
 	return nil
 }

@@ -26,6 +26,8 @@ func TestReceive(t *testing.T) {
 		{Class: class32, Seq: 3, Text: "  spaces  are kept "},
 		{Class: class32, Seq: 4, Text: long}, // the longest text with the longest class
 		{Class: class32, Seq: 5, Text: "café ☕ ANN x 9 y"},
+		// The largest datagram there is: MaxDatagram bytes, a 20-digit number.
+		{Class: class32, Seq: 10000000000000000000, Text: long},
 	}
 	g := group(t, class32)
 	for _, a := range tests {
@@ -36,7 +38,13 @@ func TestReceive(t *testing.T) {
 			t.Fatalf("Receive() = %+.80v, want %+.80v", got, want)
 		}
 	}
-	checkReport(t, "listener", l, classroom.Report{Class: class32, Received: 5, First: 1, Last: 5})
+	if n := len(fmt.Sprintf("ANN %s %d %s", class32, tests[5].Seq, long)); n != classroom.MaxDatagram {
+		t.Fatalf("test bug: the largest datagram has %d bytes", n)
+	}
+	checkReport(t, "listener", l, classroom.Report{
+		Class: class32, Received: 6, First: 1, Last: 10000000000000000000,
+		Gaps: []classroom.Gap{{From: 6, To: 9999999999999999999}}, Missed: 9999999999999999994,
+	})
 }
 
 func TestReceiveContext(t *testing.T) {

@@ -24,7 +24,8 @@ func NewTeacher(port int) (*Teacher, error) {
 	// Pitfall: copying the well-known Python example that raises the
 	// multicast TTL (IP_MULTICAST_TTL 2 or 32) "to be safe": a classroom
 	// announcement has no business beyond the local network.
-	// Checked by: TestAnnounce, TestScripts/cli_announce.
+	// Checked by: TestAnnounce, TestAnnounceRoute (a second interface),
+	// TestArguments, TestScripts/cli_announce.
 	_ = port
 	return nil, ErrNotImplemented
 }
@@ -54,7 +55,8 @@ func (t *Teacher) Announce(class, text string) (uint64, error) {
 	//     goroutines never send the same number, nor numbers out of order.
 	// Pitfall: one counter for all classes. Each class counts on its own:
 	// net101 and math both have an announcement number 1.
-	// Checked by: TestAnnounce, TestScripts/cli_announce.
+	// Checked by: TestAnnounce, TestAnnounceUnsent (a send that fails),
+	// TestConcurrentAnnounce, TestScripts/cli_announce.
 	_, _ = class, text
 	return 0, ErrNotImplemented
 }

@@ -3,6 +3,7 @@ package classroom_test
 import (
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"net"
 	"net/netip"
 	"strings"
@@ -30,15 +31,23 @@ type datagram struct {
 
 func newCapture(t *testing.T, port int, groups ...netip.Addr) *capture {
 	t.Helper()
-	lo := loopback(t)
-	c, err := net.ListenMulticastUDP("udp4", lo, net.UDPAddrFromAddrPort(netip.AddrPortFrom(groups[0], uint16(port))))
+	c, err := openCapture(t, loopback(t), port, groups...)
 	if err != nil {
 		t.Fatalf("capture: %v", err)
+	}
+	return c
+}
+
+// openCapture opens a capture of groups on port, joined on ifi.
+func openCapture(t *testing.T, ifi *net.Interface, port int, groups ...netip.Addr) (*capture, error) {
+	c, err := net.ListenMulticastUDP("udp4", ifi, net.UDPAddrFromAddrPort(netip.AddrPortFrom(groups[0], uint16(port))))
+	if err != nil {
+		return nil, err
 	}
 	t.Cleanup(func() { c.Close() })
 	raw, err := c.SyscallConn()
 	if err != nil {
-		t.Fatalf("capture: %v", err)
+		return nil, err
 	}
 	var serr error
 	err = raw.Control(func(fd uintptr) {
@@ -47,14 +56,14 @@ func newCapture(t *testing.T, port int, groups ...netip.Addr) *capture {
 			syscall.SetsockoptInt(s, syscall.IPPROTO_IP, syscall.IP_PKTINFO, 1),
 			syscall.SetsockoptInt(s, syscall.IPPROTO_IP, syscall.IP_RECVTTL, 1))
 		for _, g := range groups[1:] {
-			m := &syscall.IPMreqn{Multiaddr: g.As4(), Ifindex: int32(lo.Index)}
+			m := &syscall.IPMreqn{Multiaddr: g.As4(), Ifindex: int32(ifi.Index)}
 			serr = errors.Join(serr, syscall.SetsockoptIPMreqn(s, syscall.IPPROTO_IP, syscall.IP_ADD_MEMBERSHIP, m))
 		}
 	})
 	if err = errors.Join(err, serr); err != nil {
-		t.Fatalf("capture: socket options: %v", err)
+		return nil, fmt.Errorf("socket options: %w", err)
 	}
-	return &capture{t: t, conn: c}
+	return &capture{t: t, conn: c}, nil
 }
 
 // next returns the next datagram, or ok false if none comes within d.

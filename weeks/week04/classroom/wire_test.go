@@ -27,6 +27,8 @@ func TestGroup(t *testing.T) {
 		{"a", "239.255.41.44"},
 		{"0", "239.255.168.175"},
 		{"-", "239.255.148.56"},
+		{"z", "239.255.83.173"},
+		{"9", "239.255.179.180"},
 		{"physics-2a", "239.255.93.148"},
 		{class32, "239.255.35.198"},
 		{strings.Repeat("z", classroom.MaxClass), "239.255.220.197"},
@@ -48,6 +50,14 @@ func TestGroup(t *testing.T) {
 		{"dot", "net.101"},
 		{"slash", "net/101"},
 		{"not ASCII", "café"},
+		{"just below 'a'", "net`101"},
+		{"just above 'z'", "net{101"},
+		{"just below '0'", "net/0"},
+		{"just above '9'", "net:101"},
+		{"just below '-'", "net,101"},
+		{"'A'", "A"},
+		{"'Z'", "Z"},
+		{"tab", "net\t101"},
 		{"newline", "net101\n"},
 		{"MaxClass+1 bytes", strings.Repeat("z", classroom.MaxClass+1)},
 	}
@@ -58,6 +68,10 @@ func TestGroup(t *testing.T) {
 		}
 	}
 }
+
+// runes is a text of exactly MaxText bytes but far fewer runes: the limit is
+// in bytes.
+var runes = strings.Repeat("€", classroom.MaxText/3) + strings.Repeat("x", classroom.MaxText%3)
 
 func TestEncode(t *testing.T) {
 	labtest.NoLeaks(t)
@@ -72,6 +86,7 @@ func TestEncode(t *testing.T) {
 		{classroom.Announcement{Class: "math", Seq: 18446744073709551615, Text: "last"}, "ANN math 18446744073709551615 last"},
 		{classroom.Announcement{Class: "net101", Seq: 3, Text: "café ☕ ANN x 9 y\r"}, "ANN net101 3 café ☕ ANN x 9 y\r"},
 		{classroom.Announcement{Class: class32, Seq: 10, Text: long}, "ANN " + class32 + " 10 " + long},
+		{classroom.Announcement{Class: "net101", Seq: 11, Text: runes}, "ANN net101 11 " + runes},
 	}
 	for _, tt := range valid {
 		got, err := classroom.Encode(tt.give)
@@ -89,6 +104,10 @@ func TestEncode(t *testing.T) {
 		{"number 0", classroom.Announcement{Class: "net101", Seq: 0, Text: "x"}, classroom.ErrBadSeq},
 		{"newline", classroom.Announcement{Class: "net101", Seq: 1, Text: "two\nlines"}, classroom.ErrBadText},
 		{"MaxText+1 bytes", classroom.Announcement{Class: "net101", Seq: 1, Text: long + "!"}, classroom.ErrBadText},
+		{"MaxText+1 bytes in fewer runes", classroom.Announcement{Class: "net101", Seq: 1, Text: runes + "!"}, classroom.ErrBadText},
+		{"trailing newline", classroom.Announcement{Class: "net101", Seq: 1, Text: "one line\n"}, classroom.ErrBadText},
+		{"CRLF", classroom.Announcement{Class: "net101", Seq: 1, Text: "one line\r\n"}, classroom.ErrBadText},
+		{"bad class at the top of the range", classroom.Announcement{Class: "net{", Seq: 1, Text: "x"}, classroom.ErrBadClass},
 	}
 	for _, tt := range invalid {
 		got, err := classroom.Encode(tt.give)
@@ -111,6 +130,8 @@ func TestDecode(t *testing.T) {
 		{"ANN math 18446744073709551615 last", classroom.Announcement{Class: "math", Seq: 18446744073709551615, Text: "last"}},
 		{"ANN net101 3 café ☕ ANN x 9 y\r", classroom.Announcement{Class: "net101", Seq: 3, Text: "café ☕ ANN x 9 y\r"}},
 		{"ANN " + class32 + " 10 " + long, classroom.Announcement{Class: class32, Seq: 10, Text: long}},
+		{"ANN net101 11 " + runes, classroom.Announcement{Class: "net101", Seq: 11, Text: runes}},
+		{"ANN z-9 12 ends with CR\r", classroom.Announcement{Class: "z-9", Seq: 12, Text: "ends with CR\r"}},
 	}
 	for _, tt := range valid {
 		got, err := classroom.Decode([]byte(tt.give))
@@ -136,6 +157,12 @@ func TestDecode(t *testing.T) {
 		{"number above 2^64-1", "ANN net101 18446744073709551616 x"},
 		{"newline in the text", "ANN net101 1 two\nlines"},
 		{"text of MaxText+1 bytes", "ANN net101 1 " + long + "!"},
+		{"text of MaxText+1 bytes in fewer runes", "ANN net101 1 " + runes + "!"},
+		{"trailing newline", "ANN net101 1 x\n"},
+		{"CRLF", "ANN net101 1 x\r\n"},
+		{"empty number", "ANN net101  x"},
+		{"class just above 'z'", "ANN net{ 1 x"},
+		{"class just above '9'", "ANN net: 1 x"},
 	}
 	for _, tt := range invalid {
 		got, err := classroom.Decode([]byte(tt.give))

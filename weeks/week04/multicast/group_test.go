@@ -66,10 +66,12 @@ func TestEthernetAddr(t *testing.T) {
 		{"239.1.2.3", net.ParseIP("239.1.2.3"), "01:00:5e:01:02:03"},
 		{"224.129.2.3 shares it", net.ParseIP("224.129.2.3"), "01:00:5e:01:02:03"},
 		{"high bit of the second byte dropped", net.ParseIP("239.128.0.1"), "01:00:5e:00:00:01"},
+		{"bottom of 224/4", net.ParseIP("224.0.0.0"), "01:00:5e:00:00:00"},
 		{"top of 224/4", net.ParseIP("239.255.255.255"), "01:00:5e:7f:ff:ff"},
 		{"4-byte form", net.IPv4(225, 10, 20, 30).To4(), "01:00:5e:0a:14:1e"},
 		{"unicast", net.ParseIP("127.0.0.1"), ""},
 		{"class E", net.ParseIP("240.0.0.1"), ""},
+		{"just above 224/4", net.ParseIP("240.0.0.0"), ""},
 		{"just below 224/4", net.ParseIP("223.255.255.255"), ""},
 		{"IPv6 multicast", net.ParseIP("ff02::1"), ""},
 		{"nil", nil, ""},
@@ -82,6 +84,8 @@ func TestEthernetAddr(t *testing.T) {
 				t.Errorf("EthernetAddr(%v) = %v, %v; want an error wrapping ErrNotMulticast", tt.give, got, err)
 			case tt.want != "" && (err != nil || got.String() != tt.want):
 				t.Errorf("EthernetAddr(%v) = %v, %v; want %s", tt.give, got, err, tt.want)
+			case tt.want == "" && tt.give != nil && !strings.Contains(err.Error(), tt.give.String()):
+				t.Errorf("EthernetAddr(%v) = %q, want the message to name the address %v", tt.give, err, tt.give)
 			}
 		})
 	}

@@ -1,16 +1,12 @@
 package multicast_test
 
 import (
-	"bufio"
 	"context"
 	"encoding/binary"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net"
-	"os"
-	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -191,20 +187,26 @@ func probe(t *testing.T, ifi *net.Interface, group *net.UDPAddr) *net.UDPConn {
 		t.Fatalf("test receiver: join %v: %v", group, err)
 	}
 	t.Cleanup(func() { c.Close() })
+	if err := setRecvTTL(c); err != nil {
+		t.Fatalf("test receiver: %v", err)
+	}
+	return c
+}
+
+// setRecvTTL turns IP_MULTICAST_ALL off on the tests' own member c, and asks
+// for each datagram's TTL (IP_RECVTTL).
+func setRecvTTL(c *net.UDPConn) error {
 	rc, err := c.SyscallConn()
 	if err != nil {
-		t.Fatal(err)
+		return err
 	}
 	var serr error
-	rc.Control(func(fd uintptr) {
+	err = rc.Control(func(fd uintptr) {
 		serr = errors.Join(
 			syscall.SetsockoptInt(int(fd), syscall.IPPROTO_IP, ipMulticastAll, 0),
 			syscall.SetsockoptInt(int(fd), syscall.IPPROTO_IP, syscall.IP_RECVTTL, 1))
 	})
-	if serr != nil {
-		t.Fatalf("test receiver: %v", serr)
-	}
-	return c
+	return errors.Join(err, serr)
 }
 
 // datagram is one datagram as the probe saw it.
@@ -236,32 +238,12 @@ func readProbe(c *net.UDPConn, d time.Duration) (datagram, error) {
 }
 
 // joinedGroups lists the groups that the kernel has joined on the interface
-// ifname, from /proc/net/igmp (each group once, however many sockets joined it).
+// ifname of the test's own namespace, from /proc/net/igmp.
 func joinedGroups(t *testing.T, ifname string) []net.IP {
 	t.Helper()
-	f, err := os.Open("/proc/net/igmp")
-	if err != nil {
-		t.Skipf("cannot read the kernel's group list: %v", err)
+	var ips []net.IP
+	for _, a := range labtest.Groups(t, ifname) {
+		ips = append(ips, net.IP(a.AsSlice()))
 	}
-	defer f.Close()
-	var groups []net.IP
-	current := ""
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		fields := strings.Fields(sc.Text())
-		switch {
-		case len(fields) >= 2 && !strings.HasPrefix(sc.Text(), "\t") && fields[0] != "Idx":
-			current = fields[1] // "1	lo        :     1      V3"
-		case len(fields) >= 2 && strings.HasPrefix(sc.Text(), "\t") && current == ifname:
-			b, err := hex.DecodeString(fields[0])
-			if err != nil || len(b) != 4 {
-				t.Fatalf("/proc/net/igmp: unexpected line %q", sc.Text())
-			}
-			// The kernel prints the address as a number in the host's byte order.
-			ip := make(net.IP, 4)
-			binary.NativeEndian.PutUint32(ip, binary.BigEndian.Uint32(b))
-			groups = append(groups, ip)
-		}
-	}
-	return groups
+	return ips
 }

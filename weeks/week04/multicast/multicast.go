@@ -150,14 +150,14 @@ type Member struct {
 // IP_MULTICAST_ALL, so the Member receives its own group's datagrams only.
 //
 // Errors: an error wrapping ErrNotAdminScoped, before anything is opened,
-// for a group outside 239.0.0.0/8; an error naming the group when the
-// interface has no IPv4 address, or when the socket cannot be opened or the
-// group joined. On error nothing is left open. The caller owns the Member
+// for a group outside 239.0.0.0/8 or a nil group; an error naming the group
+// when the interface has no IPv4 address (or does not exist), or when the
+// socket cannot be opened or the group joined. On error nothing is left open. The caller owns the Member
 // and must Close it.
 func Join(ifi *net.Interface, group *net.UDPAddr) (*Member, error) {
 	// TODO(week04, step 3): open the socket and join the group.
 	//  1. Refuse a nil group, and any group CheckGroup refuses, before
-	//     opening anything.
+	//     opening anything (ErrNotAdminScoped for both).
 	//  2. Find ifi's first IPv4 address: ifi.Addrs() gives *net.IPNet values.
 	//     A nil ifi stands for 0.0.0.0, the kernel's choice.
 	//  3. Open the socket with a net.ListenConfig whose Control function sets
@@ -178,6 +178,7 @@ func Join(ifi *net.Interface, group *net.UDPAddr) (*Member, error) {
 	// host joined on that port, yours or not. And without SO_REUSEADDR, a
 	// second Member on the same port fails with "address already in use".
 	// Checked by: TestReceive, TestTwoMembers, TestNonMember,
+	// TestJoinInterface (a second interface), TestRefuse, TestDescriptors,
 	// TestScripts/cli_receive, TestScripts/cli_bad_group.
 	_, _ = ifi, group
 	_ = ipMulticastAll
@@ -188,7 +189,8 @@ func Join(ifi *net.Interface, group *net.UDPAddr) (*Member, error) {
 // which is the port the system picked when Join was given port 0.
 func (m *Member) Group() *net.UDPAddr {
 	// TODO(week04, step 3): return a copy of the group, with the real port.
-	// Checked by: TestScripts/cli_receive (mclisten -group 239.255.4.1:0).
+	// Checked by: TestScripts/cli_receive (mclisten -group 239.255.4.1:0),
+	// TestJoinInterface, TestConcurrent.
 	return nil
 }
 
@@ -234,7 +236,8 @@ func (m *Member) Leave() error {
 	// Pitfall: closing the socket instead (Receive must keep working), or
 	// dropping twice: the kernel answers the second drop with
 	// "cannot assign requested address".
-	// Checked by: TestLeave, TestScripts/cli_receive.
+	// Checked by: TestLeave, TestJoinInterface, TestConcurrent (Leave from
+	// several goroutines at once), TestScripts/cli_receive.
 	return ErrNotImplemented
 }
 
@@ -243,7 +246,7 @@ func (m *Member) Leave() error {
 func (m *Member) Close() error {
 	// TODO(week04, step 5): mark the Member as not joined and close the
 	// socket. The kernel drops the memberships of a closed socket.
-	// Checked by: TestReceiveStops, TestTwoMembers.
+	// Checked by: TestReceiveStops, TestTwoMembers, TestDescriptors.
 	return nil
 }
 
@@ -261,8 +264,9 @@ type Sender struct {
 // until SetTTL says otherwise. Dial sends nothing.
 //
 // Errors: an error wrapping ErrNotAdminScoped, before anything is opened, for
-// a group outside 239.0.0.0/8; an error naming the group when the interface
-// has no IPv4 address or the socket cannot be opened. On error nothing is
+// a group outside 239.0.0.0/8 or a nil group; an error naming the group when
+// the interface has no IPv4 address (or does not exist) or the socket cannot
+// be opened. On error nothing is
 // left open. The caller owns the Sender and must Close it.
 func Dial(ifi *net.Interface, group *net.UDPAddr) (*Sender, error) {
 	// TODO(week04, step 6): open the sending socket.
@@ -278,7 +282,8 @@ func Dial(ifi *net.Interface, group *net.UDPAddr) (*Sender, error) {
 	// Pitfall: net.DialUDP to the group needs a route to 224.0.0.0/4 before
 	// anything is sent; and a socket from net.ListenMulticastUDP has
 	// IP_MULTICAST_LOOP turned off.
-	// Checked by: TestSend, TestDefaultTTL, TestScripts/cli_receive,
+	// Checked by: TestSend, TestDefaultTTL, TestSendInterface (a second
+	// interface), TestRefuse, TestDescriptors, TestScripts/cli_receive,
 	// TestScripts/cli_bad_group.
 	_, _ = ifi, group
 	return nil, ErrNotImplemented
@@ -294,7 +299,7 @@ func Dial(ifi *net.Interface, group *net.UDPAddr) (*Sender, error) {
 func (s *Sender) Send(payload []byte) error {
 	// TODO(week04, step 6): one WriteToUDP to the group, after checking the
 	// length. An empty payload is a datagram too.
-	// Checked by: TestSend.
+	// Checked by: TestSend, TestConcurrent.
 	_ = payload
 	return ErrNotImplemented
 }
@@ -322,13 +327,13 @@ func (s *Sender) TTL() (int, error) {
 	// IP_MULTICAST_TTL, through conn.SyscallConn(). Do not return a value
 	// you stored: the point is to see what the socket really does.
 	// Pitfall: IP_TTL again, which reads 64.
-	// Checked by: TestDefaultTTL, TestSetTTL.
+	// Checked by: TestDefaultTTL, TestSetTTL, TestConcurrent.
 	return 0, ErrNotImplemented
 }
 
 // Close closes the Sender's socket. Call it once.
 func (s *Sender) Close() error {
 	// TODO(week04, step 6): close the socket.
-	// Checked by: TestSend (Send after Close must fail).
+	// Checked by: TestSend (Send after Close must fail), TestDescriptors.
 	return nil
 }

@@ -49,6 +49,11 @@ func TestSend(t *testing.T) {
 		t.Errorf("after Send(%d bytes), the members got %s; want nothing sent: the payload is over MaxPayload", len(tooLong), show(dg.payload))
 	}
 
+	// One datagram per Send, and nothing else.
+	if dg, err := readProbe(p, quiet); err == nil {
+		t.Errorf("after the last Send, the members also got %s from %v; want one datagram per Send and nothing more", show(dg.payload), dg.from)
+	}
+
 	if err := s.Close(); err != nil {
 		t.Errorf("Close = %v, want nil", err)
 	}
