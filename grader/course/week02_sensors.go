@@ -27,9 +27,9 @@ var week02Extra = Lab{
 		{ID: "w02.extra.malformed", Name: "malformed datagrams counted, nothing else", Test: "TestMalformed", Points: 4,
 			Hint: "Count every datagram that Decode refuses, and touch nothing else: not even the sensor id of a broken datagram can be trusted."},
 		{ID: "w02.extra.edges", Name: "figures at the edges of their ranges", Test: "TestFigureEdges", Points: 3,
-			Hint: "Ids and seqs are uint32 (0 and 4294967295 included), so Lost needs an int; add values up in an int64 (two int32 maxima overflow an int32); LateAfter is used as set, only zero means DefaultLateAfter."},
+			Hint: "Ids and seqs are uint32 (0 and 4294967295 included), so Lost needs an int; add values up in an int64 (two int32 maxima overflow an int32); LateAfter is used as set, only zero means DefaultLateAfter. (The figures themselves must be right first: see counts and values.)"},
 		{ID: "w02.extra.concurrent", Name: "Add and Report from several goroutines at once", Test: "TestConcurrentCollector", Points: 4, Race: true,
-			Hint: "Every method of Collector may run concurrently: take the mutex in Add (the duplicate check and the update in one critical section) and in Report too, even though Report only reads."},
+			Hint: "Every method of Collector may run concurrently: take the mutex in Add (the duplicate check and the update in one critical section) and in Report too, even though Report only reads. (Received and Duplicates must be right first: see counts.)"},
 		// The sensor.
 		{ID: "w02.extra.sensor", Name: "the sensor streams its readings", Test: "TestSensor", Points: 7,
 			Hint: "One datagram per reading, seq from 1, stamped when sent, paced from the start time; wait in a select with ctx.Done() and return ctx.Err()."},

@@ -1,9 +1,9 @@
 package datagram_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"os"
 	"strings"
@@ -122,7 +122,7 @@ func TestHandleOneAtATime(t *testing.T) {
 }
 
 // TestEchoFirst: the echo goes out before Handle is called, once per
-// datagram, and never for a truncated datagram.
+// datagram. (No echo for a truncated datagram is TestTruncated's.)
 func TestEchoFirst(t *testing.T) {
 	labtest.NoLeaks(t)
 	t.Run("before Handle", func(t *testing.T) {
@@ -154,45 +154,31 @@ func TestEchoFirst(t *testing.T) {
 			t.Errorf("after the echo, the sender got another datagram, %s; want exactly one echo per datagram", show(got))
 		}
 	})
-	t.Run("not for a truncated datagram", func(t *testing.T) {
-		addr, rec, _ := serve(t, &datagram.Receiver{Echo: true, BufferSize: 16})
-		s := dialUDP(t, addr)
-		write(t, s, pattern(40))
-		rec.wait(t, 1, "a datagram longer than BufferSize is reported")
-		// An echo would have been sent before Handle was called.
-		if got, _, err := readDatagram(s, 200*time.Millisecond); err == nil {
-			t.Errorf("an echo receiver with BufferSize 16 sent back %s for a 40-byte datagram; want no echo for a truncated datagram", show(got))
-		}
-		write(t, s, []byte("fits"))
-		if got, _, err := readDatagram(s, ioWait); err != nil || string(got) != "fits" {
-			t.Errorf("after the truncated datagram, %q was echoed as %s, %v; want it back unchanged", "fits", show(got), err)
-		}
-	})
 }
 
+// TestBufferSize: a negative BufferSize means MaxPayload, as zero does: the
+// same datagrams get the same outcome. (Whether that outcome is right is
+// TestMaxPayload's and TestTruncated's business.)
 func TestBufferSize(t *testing.T) {
 	labtest.NoLeaks(t)
-	largest := pattern(datagram.MaxPayload)
-	t.Run("negative means MaxPayload", func(t *testing.T) {
-		addr, rec, _ := serve(t, &datagram.Receiver{BufferSize: -1})
-		write(t, dialUDP(t, addr), largest)
-		r := rec.wait(t, 1, "a datagram of MaxPayload bytes")[0]
-		if r.err != nil || !bytes.Equal(r.d.Payload, largest) {
-			t.Errorf("BufferSize -1, a datagram of MaxPayload bytes: Handle got %s, %v; want it whole (zero or less means MaxPayload)", show(r.d.Payload), r.err)
-		}
-	})
-	t.Run("exactly BufferSize fits", func(t *testing.T) {
-		const size = 1000
+	outcome := func(size int) []record {
 		addr, rec, _ := serve(t, &datagram.Receiver{BufferSize: size})
 		s := dialUDP(t, addr)
-		write(t, s, pattern(size))
-		write(t, s, pattern(size+1))
-		got := rec.wait(t, 2, "two datagrams")
-		if r := got[0]; r.err != nil || !bytes.Equal(r.d.Payload, pattern(size)) {
-			t.Errorf("BufferSize %d, a datagram of %d bytes: Handle got %s, %v; want it whole", size, size, show(r.d.Payload), r.err)
+		write(t, s, pattern(datagram.MaxPayload))
+		write(t, s, pattern(2000))
+		return rec.wait(t, 2, fmt.Sprintf("two datagrams, BufferSize %d", size))
+	}
+	describe := func(rs []record) string {
+		var b strings.Builder
+		for _, r := range rs {
+			fmt.Fprintf(&b, "[%d bytes, truncated %v] ", len(r.d.Payload), errors.Is(r.err, datagram.ErrTruncated))
 		}
-		if r := got[1]; !errors.Is(r.err, datagram.ErrTruncated) {
-			t.Errorf("BufferSize %d, a datagram of %d bytes: Handle got %s, %v; want an error wrapping ErrTruncated (the buffer is BufferSize bytes, no more)", size, size+1, show(r.d.Payload), r.err)
+		return b.String()
+	}
+	zero := describe(outcome(0))
+	for _, size := range []int{-1, -datagram.MaxPayload} {
+		if got := describe(outcome(size)); got != zero {
+			t.Errorf("datagrams of %d and 2000 bytes: with BufferSize %d Handle got %s; with BufferSize 0, %s: want the same, since zero or less means MaxPayload", datagram.MaxPayload, size, got, zero)
 		}
-	})
+	}
 }

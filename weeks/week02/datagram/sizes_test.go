@@ -58,13 +58,17 @@ func TestTruncated(t *testing.T) {
 		}
 	})
 	t.Run("Serve", func(t *testing.T) {
-		addr, rec, _ := serve(t, &datagram.Receiver{BufferSize: size})
+		addr, rec, _ := serve(t, &datagram.Receiver{BufferSize: size, Echo: true})
 		s := dialUDP(t, addr)
 		from := s.LocalAddr().String()
 		write(t, s, pattern(40))
 		r := rec.wait(t, 1, "a datagram longer than BufferSize is reported")[0]
 		if !errors.Is(r.err, datagram.ErrTruncated) || len(r.d.Payload) != 0 || r.d.From == nil || r.d.From.String() != from {
 			t.Fatalf("BufferSize 16, %s sent 40 bytes: Handle(%v, %s, %v); want Handle(%s, no payload, an error wrapping ErrTruncated)", from, r.d.From, show(r.d.Payload), r.err, from)
+		}
+		// In echo mode, an echo would have gone out before Handle was called.
+		if got, _, err := readDatagram(s, 200*time.Millisecond); err == nil {
+			t.Errorf("an echo receiver with BufferSize 16 sent back %s for a 40-byte datagram; want no echo for a truncated datagram", show(got))
 		}
 		write(t, s, []byte("fits"))
 		r = rec.wait(t, 2, "the receiver goes on after a truncated datagram")[1]

@@ -24,14 +24,14 @@ func TestFigureEdges(t *testing.T) {
 	const top = math.MaxUint32
 	t.Run("the highest seqs and ids", func(t *testing.T) {
 		c := &sensors.Collector{}
-		feed(c, []dg{{sensor: top, seq: top - 1, value: 1}, {sensor: top, seq: top, value: 2}, {sensor: 0, seq: 1, value: 3}})
+		feed(c, []dg{{sensor: top, seq: 1, value: 0}, {sensor: top, seq: top - 1, value: 1}, {sensor: top, seq: top, value: 2}, {sensor: 0, seq: 1, value: 3}})
 		rep := c.Report()
 		want := []sensors.SensorReport{
 			{ID: 0, Received: 1, Highest: 1, Latest: 3, Mean: 3},
-			{ID: top, Received: 2, Lost: top - 2, Highest: top, Latest: 2, Mean: 1.5},
+			{ID: top, Received: 3, Lost: top - 3, Highest: top, Latest: 2, Mean: 1},
 		}
 		if fmt.Sprint(rep.Sensors) != fmt.Sprint(want) {
-			t.Errorf("sensor %d sent seqs %d and %d, sensor 0 seq 1: Report().Sensors =\n%+v\nwant\n%+v\n(ids and seqs are uint32: every one of them is valid, and Lost = Highest - Received needs more than 32 signed bits)", uint32(top), uint32(top-1), uint32(top), rep.Sensors, want)
+			t.Errorf("sensor %d sent seqs 1, %d and %d, sensor 0 seq 1: Report().Sensors =\n%+v\nwant\n%+v\n(ids and seqs are uint32: every one of them is valid, and Lost = Highest - Received needs more than 32 signed bits)", uint32(top), uint32(top-1), uint32(top), rep.Sensors, want)
 		}
 	})
 	t.Run("values at both ends of int32", func(t *testing.T) {
