@@ -10,7 +10,7 @@ var week02Basic = Lab{
 	TestFiles: []string{"helpers_test.go", "receive_test.go", "sizes_test.go", "send_test.go", "exchange_test.go", "serve_test.go", "retry_test.go", "scripts_test.go"},
 	Checks: []Check{
 		// The receiving side: Receive and Receiver.Serve, tested with raw senders.
-		{ID: "w02.basic.receive", Name: "payload and sender's address", Test: "TestReceive", Points: 6,
+		{ID: "w02.basic.receive", Name: "payload and sender's address", Test: "TestReceive", Points: 5,
 			Hint: "Return buf[:n] exactly (no trimming: a datagram may end in \"\\n\" or hold zero bytes) and the address ReadMsgUDP gives you, port included."},
 		{ID: "w02.basic.empty", Name: "an empty datagram is a datagram", Test: "TestEmptyDatagram", Points: 4,
 			Hint: "n == 0 is not an end of stream in UDP: report an empty payload with a nil error, and do not skip it in Serve."},
@@ -22,7 +22,7 @@ var week02Basic = Lab{
 			Hint: "A buffer of 1024 or 1500 bytes cuts big datagrams: the default BufferSize and Exchange's reply buffer are MaxPayload bytes."},
 		{ID: "w02.basic.too_large", Name: "one byte more is refused", Test: "TestTooLarge", Points: 5,
 			Hint: "Refuse a payload longer than MaxPayload with an error wrapping syscall.EMSGSIZE, and send nothing: never cut it or split it into several datagrams."},
-		{ID: "w02.basic.echo", Name: "echo mode answers each sender", Test: "TestEcho", Points: 6,
+		{ID: "w02.basic.echo", Name: "echo mode answers each sender", Test: "TestEcho", Points: 5,
 			Hint: "With Echo, send the payload back with conn.WriteToUDP(payload, d.From): the receiving socket is not connected, so conn.Write has nowhere to go. Without Echo, send nothing."},
 		{ID: "w02.basic.receive_errors", Name: "Receive returns read errors as they are", Test: "TestReceiveErrors", Points: 3,
 			Hint: "When ReadMsgUDP fails, return its error unchanged (or wrapped with %w) and an empty Datagram: no retry loop, no deadline of Receive's own."},
@@ -32,6 +32,8 @@ var week02Basic = Lab{
 			Hint: "Call Handle from Serve's own goroutine, not in a goroutine per datagram: Serve reads the next datagram only after Handle has returned."},
 		{ID: "w02.basic.echo_first", Name: "the echo goes out before Handle, once", Test: "TestEchoFirst", Points: 3,
 			Hint: "With Echo, WriteToUDP the copy first, once, and then call Handle. (This needs echoes to work at all: if w02.basic.echo fails, fix that first.)"},
+		{ID: "w02.basic.nil_handle", Name: "a nil Handle is allowed", Test: "TestEchoNilHandle", Points: 2,
+			Hint: "Handle may be nil: call it only when it is not (if r.Handle != nil), and still echo. (This needs echoes to work at all: if w02.basic.echo fails, fix that first.)"},
 		{ID: "w02.basic.buffer_size", Name: "a negative BufferSize means MaxPayload", Test: "TestBufferSize", Points: 2,
 			Hint: "BufferSize zero or less, negative too, means MaxPayload: test BufferSize <= 0, not == 0."},
 		{ID: "w02.basic.shutdown", Name: "Serve stops when its context ends", Test: "TestServeShutdown", Points: 5,

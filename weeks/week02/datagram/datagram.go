@@ -211,7 +211,8 @@ func (r *Receiver) Serve(ctx context.Context, conn *net.UDPConn) error {
 	// reads with a read deadline, so shutdown waits for that deadline.
 	// Checked by: TestEmptyDatagram, TestTruncated, TestBoundaries,
 	// TestMaxPayload, TestEcho, TestServeShutdown, TestServeError,
-	// TestHandleOneAtATime, TestEchoFirst, TestBufferSize, TestScripts/cli_receive,
+	// TestHandleOneAtATime, TestEchoFirst, TestEchoNilHandle, TestBufferSize,
+	// TestScripts/cli_receive,
 	// TestScripts/cli_echo, TestScripts/cli_shutdown.
 	_ = ctx
 	conn.Close() // Serve owns conn, even in this stub

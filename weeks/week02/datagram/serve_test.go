@@ -156,6 +156,21 @@ func TestEchoFirst(t *testing.T) {
 	})
 }
 
+// TestEchoNilHandle: Handle may be nil; an echo receiver then only echoes.
+func TestEchoNilHandle(t *testing.T) {
+	labtest.NoLeaks(t)
+	conn := listenUDP(t)
+	rcv := &datagram.Receiver{Echo: true}
+	labtest.Background(t, func(ctx context.Context) error { return rcv.Serve(ctx, conn) })
+	s := dialUDP(t, conn.LocalAddr().String())
+	for _, p := range []string{"one", "two"} {
+		write(t, s, []byte(p))
+		if got, _, err := readDatagram(s, ioWait); err != nil || string(got) != p {
+			t.Fatalf("an echo receiver with a nil Handle sent back %s, %v for %q; want it unchanged (Handle nil means: report nothing, and go on)", show(got), err, p)
+		}
+	}
+}
+
 // TestBufferSize: a negative BufferSize means MaxPayload, as zero does: the
 // same datagrams get the same outcome. (Whether that outcome is right is
 // TestMaxPayload's and TestTruncated's business.)

@@ -44,23 +44,42 @@ func TestFigureEdges(t *testing.T) {
 	})
 	t.Run("LateAfter longer than the default", func(t *testing.T) {
 		c := &sensors.Collector{LateAfter: 5 * time.Second}
-		feed(c, []dg{{sensor: 1, seq: 1, age: 3 * time.Second}, {sensor: 1, seq: 2, age: 5 * time.Second}, {sensor: 1, seq: 3, age: 5*time.Second + time.Microsecond}})
+		feed(c, []dg{{sensor: 1, seq: 1, age: 3 * time.Second}, {sensor: 1, seq: 2, age: 5*time.Second + time.Millisecond}})
 		if s := only(t, c.Report()); s.Late != 1 {
-			t.Errorf("LateAfter 5s, readings arriving 3s, 5s and 5.000001s after their time: Late = %d, want 1 (LateAfter is the threshold as set; only zero means DefaultLateAfter)", s.Late)
+			t.Errorf("LateAfter 5s, readings arriving 3s and 5.001s after their time: Late = %d, want 1 (LateAfter is the threshold as set; only zero means DefaultLateAfter)", s.Late)
 		}
 	})
 }
 
 // TestConcurrentCollector calls Add from several goroutines at once, and
-// Report meanwhile: the figures must be exact, and go test -race quiet.
+// Report meanwhile: the report must be the one the same datagrams give when
+// added one after another (whether that one is right is for the other
+// checks to say), and go test -race must stay quiet.
 func TestConcurrentCollector(t *testing.T) {
 	labtest.NoLeaks(t)
 	const workers, n = 8, 200
-	c := &sensors.Collector{}
 	at := time.Now()
-	var wg sync.WaitGroup
+	// work is what worker g adds: readings of a sensor of its own, g+1, and
+	// the same readings of sensor 100 as every other worker (all but one
+	// copy of each are duplicates), and some garbage.
+	work := func(g uint32, add func(b []byte)) {
+		for seq := uint32(1); seq <= n; seq++ {
+			add(encodeWire(wire{sensor: g + 1, seq: seq, micros: at.UnixMicro(), value: int32(seq)}))
+			add(encodeWire(wire{sensor: 100, seq: seq, micros: at.UnixMicro(), value: 7}))
+			if seq%20 == 0 {
+				add([]byte("garbage"))
+			}
+		}
+	}
+	one := &sensors.Collector{}
+	for g := range uint32(workers) {
+		work(g, func(b []byte) { one.Add(b, at) })
+	}
+	want := one.Report()
+
+	c := &sensors.Collector{}
+	var wg, reports sync.WaitGroup
 	stop := make(chan struct{})
-	var reports sync.WaitGroup
 	reports.Go(func() {
 		for {
 			select {
@@ -72,42 +91,27 @@ func TestConcurrentCollector(t *testing.T) {
 		}
 	})
 	for g := range uint32(workers) {
-		wg.Go(func() {
-			for seq := uint32(1); seq <= n; seq++ {
-				// Sensor g+1 is this worker's alone; sensor 100 is everybody's:
-				// each worker sends every one of its readings, so all but
-				// one copy of each are duplicates.
-				c.Add(encodeWire(wire{sensor: g + 1, seq: seq, micros: at.UnixMicro(), value: int32(seq)}), at)
-				c.Add(encodeWire(wire{sensor: 100, seq: seq, micros: at.UnixMicro(), value: 7}), at)
-				if seq%20 == 0 {
-					c.Add([]byte("garbage"), at)
-				}
-			}
-		})
+		wg.Go(func() { work(g, func(b []byte) { c.Add(b, at) }) })
 	}
 	wg.Wait()
 	close(stop)
 	reports.Wait()
-	rep := c.Report()
-	var b strings.Builder
-	if rep.Malformed != workers*n/20 {
-		fmt.Fprintf(&b, "  malformed %d, want %d\n", rep.Malformed, workers*n/20)
+	got := c.Report()
+
+	if len(want.Sensors) != workers+1 {
+		t.Fatalf("added one after another, the datagrams of %d sensors give a report of %d sensors; this check needs Add and Report to work first (see counts)", workers+1, len(want.Sensors))
 	}
-	if len(rep.Sensors) != workers+1 {
-		fmt.Fprintf(&b, "  %d sensors, want %d\n", len(rep.Sensors), workers+1)
-	}
-	for _, s := range rep.Sensors {
-		want := sensors.SensorReport{ID: s.ID, Received: n, Highest: n, Latest: n, Mean: (n + 1) / 2.0}
-		if s.ID == 100 {
-			want.Duplicates, want.Latest, want.Mean = (workers-1)*n, 7, 7
-			s.Reordered = 0 // depends on how the workers interleave
-		}
-		if s != want {
-			fmt.Fprintf(&b, "  %+v\n  want %+v\n", s, want)
+	// Which of sensor 100's readings counts as reordered depends on how the
+	// workers interleave: that figure is left out.
+	for _, r := range []*sensors.Report{&want, &got} {
+		for i := range r.Sensors {
+			if r.Sensors[i].ID == 100 {
+				r.Sensors[i].Reordered = 0
+			}
 		}
 	}
-	if b.Len() > 0 {
-		t.Errorf("%d goroutines called Add at once (and one called Report meanwhile), each %d readings of a sensor of its own and the same %d readings of sensor 100; the report differs:\n%s(every method of Collector may be called from several goroutines at once: one mutex around every use of the state, check and update in one critical section)", workers, n, n, b.String())
+	if diff := compare(got, want); diff != "" {
+		t.Errorf("%d goroutines called Add at once (and one called Report meanwhile), each %d readings of a sensor of its own and the same %d readings of sensor 100; the report differs from the one the same datagrams give added one after another:\n%s(every method of Collector may be called from several goroutines at once: one mutex around every use of the state, the duplicate check and the update in one critical section)", workers, n, n, diff)
 	}
 }
 
@@ -180,8 +184,10 @@ func TestSensorSocket(t *testing.T) {
 		})
 		labtest.NoFDLeak(t, 20, "Sensor.Run, cancelled", func() {
 			ctx, cancel := context.WithCancel(context.Background())
-			cancel()
-			s := &sensors.Sensor{ID: 1, Count: 2, Interval: time.Second}
+			defer cancel()
+			// Cancelled as it takes its first reading, with its socket open.
+			// (Whether it then stops is TestSensor's business.)
+			s := &sensors.Sensor{ID: 1, Count: 2, Interval: 10 * time.Millisecond, Value: func(uint32) int32 { cancel(); return 0 }}
 			s.Run(ctx, target.LocalAddr().String())
 		})
 	})

@@ -89,6 +89,8 @@ func TestDecode(t *testing.T) {
 			r, err := sensors.Decode(encodeWire(w))
 			if err != nil || r.Sensor != w.sensor || r.Seq != w.seq || r.Time.UnixMicro() != w.micros || r.Value != w.value {
 				t.Errorf("Decode(% x) = %+v (time %d µs), %v; want %+v", encodeWire(w), r, r.Time.UnixMicro(), err, w)
+			} else if r.Time.Location() != time.UTC {
+				t.Errorf("Decode(% x): Time %v is in the location %q; want UTC (time.UnixMicro(...).UTC())", encodeWire(w), r.Time, r.Time.Location())
 			}
 		}
 	})
