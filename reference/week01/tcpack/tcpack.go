@@ -68,8 +68,7 @@ var (
 // The zero value is ready to use.
 type Server struct {
 	// ReadTimeout is how long a client has, from the moment it is accepted,
-	// to send its whole request line; the reply must be written within the
-	// same time. Zero or less means DefaultReadTimeout.
+	// to send its whole request line. Zero or less means DefaultReadTimeout.
 	ReadTimeout time.Duration
 	// Logf, when not nil, is called once for every reply the server writes, as
 	// Logf("reply to %s: %s", <client address>, <reply without "\n">), and
@@ -84,8 +83,9 @@ type Server struct {
 //
 // When ctx is done, Serve stops accepting, closes every connection it still
 // has open (a client in the middle of its request gets no reply), waits until
-// everything it started has ended, and returns nil. It returns an error only
-// when ln fails for another reason, wrapped as "accept: <error>".
+// everything it started has ended (a call to Logf included), and returns nil.
+// It returns an error only when ln fails for another reason (closed by
+// someone else, say), at once, wrapped as "accept: <error>".
 //
 // Serving clients one at a time is enough for the lab; serving them at the
 // same time is the bonus. Either way, a client that sends nothing can hold up
@@ -175,12 +175,15 @@ func (s *Server) logf(format string, args ...any) {
 // DefaultSendTimeout from now when ctx has none; cancelling ctx ends it too.
 // Send never blocks longer than that.
 //
-// Errors: ErrBadMessage, without connecting, when message contains a "\n";
-// the dial error as it is (it names the address, and errors.Is matches
-// syscall.ECONNREFUSED when nobody listens there), at once, without retrying;
-// an error wrapping os.ErrDeadlineExceeded when the time runs out; an error
-// wrapping io.ErrUnexpectedEOF when the server closes the connection before
-// a whole reply line. Send does not check MaxMessage: the server does.
+// Errors: ErrBadMessage, without connecting, when message contains a "\n"
+// anywhere; the dial error as it is (it names the address, and errors.Is
+// matches syscall.ECONNREFUSED when nobody listens there), at once, without
+// retrying; an error wrapping os.ErrDeadlineExceeded or
+// context.DeadlineExceeded when the time runs out; an error wrapping
+// context.Canceled when ctx is cancelled; an error wrapping
+// io.ErrUnexpectedEOF when the server closes the connection before a whole
+// reply line. Send does not check MaxMessage: the server does. Send closes
+// its connection before it returns, whatever the outcome.
 func Send(ctx context.Context, addr, message string) (string, error) {
 	if strings.Contains(message, "\n") {
 		return "", ErrBadMessage
@@ -199,14 +202,23 @@ func Send(ctx context.Context, addr, message string) (string, error) {
 	defer onDone(ctx, func() { conn.SetDeadline(time.Now()) })()
 
 	if _, err := io.WriteString(conn, message+"\n"); err != nil {
-		return "", fmt.Errorf("send to %s: %w", addr, err)
+		return "", fmt.Errorf("send to %s: %w", addr, cancelled(ctx, err))
 	}
 	reply, err := bufio.NewReader(conn).ReadString('\n')
 	if errors.Is(err, io.EOF) {
 		return "", fmt.Errorf("read reply from %s: connection closed before a whole line: %w", addr, io.ErrUnexpectedEOF)
 	}
 	if err != nil {
-		return "", fmt.Errorf("read reply from %s: %w", addr, err)
+		return "", fmt.Errorf("read reply from %s: %w", addr, cancelled(ctx, err))
 	}
 	return strings.TrimSuffix(reply, "\n"), nil
+}
+
+// cancelled explains an I/O error that cancelling ctx caused (through the
+// deadline it set): it wraps context.Canceled, not a timeout.
+func cancelled(ctx context.Context, err error) error {
+	if errors.Is(ctx.Err(), context.Canceled) {
+		return ctx.Err()
+	}
+	return err
 }

@@ -53,6 +53,7 @@ func Chat(ctx context.Context, addr, nick string, in io.Reader, out io.Writer) e
 	// Pitfall: returning (or closing the connection) right after "/quit".
 	// Lines the server sent just before are still on their way: keep reading
 	// until the server closes the connection.
-	// Checked by: TestChat, TestScripts/cli_client.
+	// Checked by: TestChat, TestChatErrors, TestChatCancel,
+	// TestScripts/cli_client.
 	return ErrNotImplemented
 }

@@ -3,11 +3,16 @@ package helpdesk_test
 import (
 	"bufio"
 	"bytes"
+	"context"
+	"errors"
+	"fmt"
 	"io"
 	"net"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"testing/iotest"
 	"time"
 
 	"netlabs/grader/labtest"
@@ -114,4 +119,169 @@ func TestChat(t *testing.T) {
 			t.Fatal("Chat did not give up within 2s with nobody listening")
 		}
 	})
+}
+
+// scriptedServer accepts one connection from Chat and hands it to play, as
+// a client of the test's own protocol code, with a deadline 8s ahead.
+func scriptedServer(t *testing.T, play func(srv *client)) string {
+	t.Helper()
+	ln := labtest.Listen(t)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		c, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		c.SetDeadline(time.Now().Add(8 * time.Second))
+		play(&client{t: t, nick: "server", conn: c, r: bufio.NewReader(c)})
+	}()
+	t.Cleanup(func() { ln.Close(); <-done })
+	return ln.Addr().String()
+}
+
+// chatAsync runs Chat in a goroutine and delivers its error.
+func chatAsync(ctx context.Context, addr, nick string, in io.Reader, out io.Writer) <-chan error {
+	errc := make(chan error, 1)
+	go func() { errc <- helpdesk.Chat(ctx, addr, nick, in, out) }()
+	return errc
+}
+
+// chatResult waits up to d for Chat to return.
+func chatResult(t *testing.T, errc <-chan error, d time.Duration, what string) error {
+	t.Helper()
+	select {
+	case err := <-errc:
+		return err
+	case <-time.After(d):
+		t.Fatalf("Chat did not return within %v (%s)", d, what)
+		return nil
+	}
+}
+
+// peerClosed tells whether the server side sees Chat's connection end
+// within d, with no more lines from it.
+func peerClosed(srv *client, d time.Duration) error {
+	srv.conn.SetReadDeadline(time.Now().Add(d))
+	line, err := srv.r.ReadString('\n')
+	switch {
+	case err == nil:
+		return fmt.Errorf("Chat sent %q", line)
+	case errors.Is(err, io.EOF), isReset(err):
+		return nil
+	default:
+		return err
+	}
+}
+
+// oneWriter is an io.Writer that reports writes from two goroutines at once.
+type oneWriter struct {
+	busy    atomic.Bool
+	overlap atomic.Bool
+	syncBuffer
+}
+
+func (w *oneWriter) Write(p []byte) (int, error) {
+	if !w.busy.CompareAndSwap(false, true) {
+		w.overlap.Store(true)
+		return w.syncBuffer.Write(p)
+	}
+	defer w.busy.Store(false)
+	time.Sleep(time.Millisecond) // a slow terminal
+	return w.syncBuffer.Write(p)
+}
+
+func TestChatErrors(t *testing.T) {
+	labtest.NoLeaks(t)
+
+	t.Run("the input fails", func(t *testing.T) {
+		broken := errors.New("keyboard on fire")
+		quit := make(chan error, 1)
+		addr := scriptedServer(t, func(srv *client) {
+			srv.send("NICK")
+			srv.expect("alice")
+			srv.send("alice joined the chat!")
+			srv.expect("typed before the failure")
+			line, err := srv.readLine()
+			if err == nil && line != "/quit" {
+				err = fmt.Errorf("got %q, want /quit", line)
+			}
+			quit <- err
+		})
+		in := io.MultiReader(strings.NewReader("typed before the failure\n"), iotest.ErrReader(broken))
+		err := chatResult(t, chatAsync(t.Context(), addr, "alice", in, io.Discard), 4*time.Second, "the input fails")
+		if !errors.Is(err, broken) {
+			t.Errorf("the input failed with %q: Chat() = %v; want in's error", broken, err)
+		}
+		if e := <-quit; e != nil {
+			t.Errorf("at the end of a failing input, Chat must say /quit: %v", e)
+		}
+	})
+
+	t.Run("the server never closes after /quit", func(t *testing.T) {
+		addr := scriptedServer(t, func(srv *client) {
+			srv.send("NICK")
+			srv.expect("alice")
+			srv.send("alice joined the chat!")
+			srv.expect("/quit")
+			peerClosed(srv, 8*time.Second) // and never closes
+		})
+		err := chatResult(t, chatAsync(t.Context(), addr, "alice", strings.NewReader(""), io.Discard),
+			helpdesk.QuitTimeout+2*time.Second, "a server that never closes after /quit: give up after QuitTimeout")
+		if err == nil {
+			t.Error("the server never closed the connection after /quit: Chat() = nil, want an error")
+		}
+	})
+
+	t.Run("one writer at a time", func(t *testing.T) {
+		addr := scriptedServer(t, func(srv *client) {
+			srv.send("NICK")
+			srv.expect("alice")
+			srv.sendRaw("alice joined the chat!\nbob: one\nbob: two\nbob: three\n")
+			srv.expect("/quit")
+		})
+		var out oneWriter
+		if err := chatResult(t, chatAsync(t.Context(), addr, "alice", strings.NewReader(""), &out), 4*time.Second, "a short session"); err != nil {
+			t.Errorf("Chat() = %v, want nil", err)
+		}
+		if out.overlap.Load() {
+			t.Error("Chat wrote to out from two goroutines at once")
+		}
+		if want := "alice joined the chat!\nbob: one\nbob: two\nbob: three\n"; out.String() != want {
+			t.Errorf("Chat printed %q, want %q", out.String(), want)
+		}
+	})
+}
+
+func TestChatCancel(t *testing.T) {
+	labtest.NoLeaks(t)
+	closed := make(chan error, 1)
+	addr := scriptedServer(t, func(srv *client) {
+		srv.send("NICK")
+		srv.expect("alice")
+		srv.send("alice joined the chat!")
+		closed <- peerClosed(srv, 8*time.Second)
+	})
+	in, typing := io.Pipe()
+	defer typing.Close()
+	ctx, cancel := context.WithCancel(context.Background()) // no deadline
+	defer cancel()
+	var out syncBuffer
+	errc := chatAsync(ctx, addr, "alice", in, &out)
+	labtest.Eventually(t, 3*time.Second, "Chat to print the join notice", func() bool { return out.String() != "" })
+
+	cancel()
+	select {
+	case e := <-closed:
+		if e != nil {
+			t.Errorf("ctx cancelled: %v", e)
+		}
+	case <-time.After(time.Second):
+		t.Fatal("ctx was cancelled, but Chat's connection was still open 1s later: cancelling ctx closes it at once")
+	}
+	typing.Close() // the user's input ends: now Chat can return
+	if err := chatResult(t, errc, 2*time.Second, "ctx cancelled, then the input ended"); err == nil {
+		t.Error("ctx was cancelled: Chat() = nil, want an error")
+	}
 }

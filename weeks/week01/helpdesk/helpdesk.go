@@ -135,7 +135,8 @@ func (s *Server) Serve(ln net.Listener) error {
 	// Pitfall: asking for the nickname in the accept loop, as the Python
 	// example does. One visitor who never answers NICK then blocks everyone
 	// who comes after. Do the whole handshake in the connection's goroutine.
-	// Checked by: TestConcurrent, TestSequential, TestClose.
+	// Checked by: TestConcurrent, TestSequential, TestClose,
+	// TestListenerFails.
 	//
 	// TODO(week01, step 3): the handshake, in the connection's goroutine.
 	//  1. Wrap the connection in bufio.NewReaderSize(conn, MaxLine+1) and read
@@ -155,7 +156,7 @@ func (s *Server) Serve(ln net.Listener) error {
 	// relay them. bufio.Scanner gets this wrong for you: it returns the
 	// unterminated rest as a last line, and it gives up on long lines.
 	// Checked by: TestHandshake, TestNickname, TestLongLine, TestVanish,
-	// TestQuit.
+	// TestQuit, TestCRLF, TestNewcomer.
 	//
 	// TODO(week01, step 4): the chat, in the same goroutine.
 	//  1. Read lines until an error or "/quit". Skip empty lines. Send every
@@ -173,8 +174,9 @@ func (s *Server) Serve(ln net.Listener) error {
 	// Pitfall: a write without a deadline to a client that stopped reading
 	// blocks once its socket buffers are full, with the mutex held: the whole
 	// room freezes.
-	// Checked by: TestRelay, TestJoinLeave, TestQuit, TestSequential,
-	// TestConcurrent, TestSlowReader, TestScripts/cli_chat.
+	// Checked by: TestRelay, TestTextExact, TestCRLF, TestJoinLeave, TestQuit,
+	// TestSequential, TestConcurrent, TestNewcomer, TestSlowReader,
+	// TestScripts/cli_chat.
 	return ErrNotImplemented
 }
 
@@ -190,6 +192,6 @@ func (s *Server) Close() error {
 	//     the mutex to leave.
 	// Pitfall: returning before the goroutines are done. They may still call
 	// Logf or write to a connection after Close returned; goleak sees them.
-	// Checked by: TestClose, TestScripts/cli_shutdown.
+	// Checked by: TestClose, TestCloseQuiet, TestScripts/cli_shutdown.
 	return nil
 }

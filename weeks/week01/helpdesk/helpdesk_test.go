@@ -88,7 +88,8 @@ func (c *client) send(line string) {
 	c.sendRaw(line + "\n")
 }
 
-// readLine returns the next line without "\n" and "\r", within readTimeout.
+// readLine returns the next line without its "\n", within readTimeout. The
+// server ends its lines with a bare "\n": a "\r" before it stays in the line.
 func (c *client) readLine() (string, error) {
 	c.conn.SetReadDeadline(time.Now().Add(readTimeout))
 	line, err := c.r.ReadString('\n')
@@ -98,7 +99,18 @@ func (c *client) readLine() (string, error) {
 		}
 		return "", err
 	}
-	return strings.TrimSuffix(strings.TrimSuffix(line, "\n"), "\r"), nil
+	return strings.TrimSuffix(line, "\n"), nil
+}
+
+// silent fails the test if a line arrives within d.
+func (c *client) silent(d time.Duration, why string) {
+	c.t.Helper()
+	c.conn.SetReadDeadline(time.Now().Add(d))
+	line, err := c.r.ReadString('\n')
+	c.conn.SetReadDeadline(time.Now().Add(readTimeout))
+	if err == nil || line != "" {
+		c.t.Fatalf("%s: got line %.80q, want nothing (%s)", c.nick, line, why)
+	}
 }
 
 // expect reads the very next line, which must be want.
@@ -273,12 +285,23 @@ func TestSequential(t *testing.T) {
 	op := join(t, addr, "operator")
 
 	// One caller after another, each with the same nickname, freed when the
-	// previous caller left.
-	for i := 1; i <= 5; i++ {
+	// previous caller left, whichever way it left.
+	leave := []struct {
+		how  string
+		exit func(c *client)
+	}{
+		{"hangs up", func(c *client) { c.conn.Close() }},
+		{"says /quit", func(c *client) { c.send("/quit"); c.expectClosed(false) }},
+		{"shuts down its sending side", func(c *client) { c.conn.(*net.TCPConn).CloseWrite(); c.expectClosed(false) }},
+		{"vanishes mid-line", func(c *client) { c.sendRaw("half a li"); c.conn.Close() }},
+		{"hangs up again", func(c *client) { c.conn.Close() }},
+	}
+	for i, l := range leave {
 		c := joinWhenFree(t, addr, "caller")
 		c.send(fmt.Sprintf("question %d", i))
 		op.await(fmt.Sprintf("caller: question %d", i))
-		c.conn.Close()
+		t.Logf("caller %d %s", i, l.how)
+		l.exit(c)
 	}
 }
 
@@ -309,6 +332,15 @@ func joinWhenFree(t *testing.T, addr, nick string) *client {
 func TestVanish(t *testing.T) {
 	labtest.NoLeaks(t)
 	addr := startServer(t, &helpdesk.Server{})
+
+	// At the prompt: a nickname without its "\n" is not a nickname, so no
+	// join notice comes before the server closes the connection.
+	g := dial(t, addr, "ghost")
+	g.expect("NICK")
+	g.sendRaw("ghost")
+	g.conn.(*net.TCPConn).CloseWrite()
+	g.expectClosed(true)
+
 	op := join(t, addr, "operator")
 	v := join(t, addr, "caller")
 	op.expect("caller joined the chat!")
@@ -343,6 +375,15 @@ func TestLongLine(t *testing.T) {
 	a.send(exact + "!") // one byte too many
 	a.await("ERR line too long")
 	a.send(strings.Repeat("z", 10*helpdesk.MaxLine))
+	a.await("ERR line too long")
+
+	// A "\r" before the "\n" counts: MaxLine bytes with it are fine, one
+	// more is too long.
+	a.sendRaw(exact[1:] + "\r\n")
+	if got, err := b.readLine(); err != nil || strings.TrimSuffix(got, "\r") != "alice: "+exact[1:] { // TestCRLF grades the "\r"
+		t.Fatalf("alice sent MaxLine-1 bytes and \"\\r\\n\"; bob got %.60q (%v), want %.60q", got, err, "alice: "+exact[1:])
+	}
+	a.sendRaw(exact + "\r\n")
 	a.await("ERR line too long")
 
 	a.send("still connected")
@@ -380,6 +421,8 @@ func TestNickname(t *testing.T) {
 	long := strings.Repeat("Nick-", helpdesk.MaxNick)[:helpdesk.MaxNick]
 	join(t, addr, long)         // exactly MaxNick bytes
 	join(t, addr, "a.b_c-d!?#") // punctuation is fine
+	join(t, addr, "!")          // 0x21, the first printable character
+	join(t, addr, "~~")         // 0x7E, the last one
 
 	d := dial(t, addr, "second alice")
 	d.expect("NICK")

@@ -63,8 +63,7 @@ var (
 // The zero value is ready to use.
 type Server struct {
 	// ReadTimeout is how long a client has, from the moment it is accepted,
-	// to send its whole request line; the reply must be written within the
-	// same time. Zero or less means DefaultReadTimeout.
+	// to send its whole request line. Zero or less means DefaultReadTimeout.
 	ReadTimeout time.Duration
 	// Logf, when not nil, is called once for every reply the server writes, as
 	// Logf("reply to %s: %s", <client address>, <reply without "\n">), and
@@ -79,8 +78,9 @@ type Server struct {
 //
 // When ctx is done, Serve stops accepting, closes every connection it still
 // has open (a client in the middle of its request gets no reply), waits until
-// everything it started has ended, and returns nil. It returns an error only
-// when ln fails for another reason, wrapped as "accept: <error>".
+// everything it started has ended (a call to Logf included), and returns nil.
+// It returns an error only when ln fails for another reason (closed by
+// someone else, say), at once, wrapped as "accept: <error>".
 //
 // Serving clients one at a time is enough for the lab; serving them at the
 // same time is the bonus. Either way, a client that sends nothing can hold up
@@ -104,7 +104,9 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	// the first client's error; forgetting to close ln, so a restart on the
 	// same port fails with "address already in use".
 	// Checked by: TestSequentialClients, TestRestartSamePort,
-	// TestServeShutdown, TestScripts/cli_shutdown, bonus TestConcurrentClients.
+	// TestServeShutdown, TestShutdownWaits, TestListenerFails,
+	// TestTwoListeners, TestReadTimeout, TestScripts/cli_shutdown, bonus
+	// TestConcurrentClients.
 	//
 	// TODO(week01, step 2): answer one connection (write it as a method).
 	//  1. defer conn.Close(): every connection ends closed, reply or not.
@@ -123,8 +125,8 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	//     "reply to %s: %s", conn.RemoteAddr() and the reply.
 	// Pitfall: taking one conn.Read as the whole message. TCP may deliver
 	// "hel" and "lo\n" separately; keep reading until the newline.
-	// Checked by: TestExchange, TestSplitRequest, TestTooLong,
-	// TestSilentClient, TestScripts/cli_exchange.
+	// Checked by: TestExchange, TestSplitRequest, TestTooLong, TestOneRequest,
+	// TestSilentClient, TestReadTimeout, TestLogLine, TestScripts/cli_exchange.
 	_ = ctx
 	ln.Close() // Serve owns ln, even in this stub
 	return ErrNotImplemented
@@ -139,12 +141,15 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 // DefaultSendTimeout from now when ctx has none; cancelling ctx ends it too.
 // Send never blocks longer than that.
 //
-// Errors: ErrBadMessage, without connecting, when message contains a "\n";
-// the dial error as it is (it names the address, and errors.Is matches
-// syscall.ECONNREFUSED when nobody listens there), at once, without retrying;
-// an error wrapping os.ErrDeadlineExceeded when the time runs out; an error
-// wrapping io.ErrUnexpectedEOF when the server closes the connection before
-// a whole reply line. Send does not check MaxMessage: the server does.
+// Errors: ErrBadMessage, without connecting, when message contains a "\n"
+// anywhere; the dial error as it is (it names the address, and errors.Is
+// matches syscall.ECONNREFUSED when nobody listens there), at once, without
+// retrying; an error wrapping os.ErrDeadlineExceeded or
+// context.DeadlineExceeded when the time runs out; an error wrapping
+// context.Canceled when ctx is cancelled; an error wrapping
+// io.ErrUnexpectedEOF when the server closes the connection before a whole
+// reply line. Send does not check MaxMessage: the server does. Send closes
+// its connection before it returns, whatever the outcome.
 func Send(ctx context.Context, addr, message string) (string, error) {
 	// TODO(week01, step 3): write the client.
 	//  1. Refuse a message containing "\n" with ErrBadMessage (strings.Contains)
@@ -154,17 +159,20 @@ func Send(ctx context.Context, addr, message string) (string, error) {
 	//     error, return the error at once: do not retry, do not wait.
 	//  4. defer conn.Close(); conn.SetDeadline(deadline) so that no Read or
 	//     Write can block past it; context.AfterFunc can cut it short when
-	//     ctx is cancelled.
+	//     ctx is cancelled (then return an error wrapping ctx.Err(), which
+	//     says context.Canceled, rather than the timeout that it caused).
 	//  5. Write message + "\n", then read ONE line with bufio.Reader.ReadString.
 	//     io.EOF before the newline means the server hung up without
 	//     answering: return an error wrapping io.ErrUnexpectedEOF, never a
 	//     reply.
 	//  6. Return the line without its "\n" (strings.TrimSuffix).
 	// Pitfall: a read without a deadline blocks forever when the server
-	// accepts and never answers; and one conn.Read may hold only part of the
-	// reply ("AC"), or more than the reply.
+	// accepts and never answers; net.Dial without the deadline and ctx
+	// blocks when the server cannot take the connection; and one conn.Read
+	// may hold only part of the reply ("AC"), or more than the reply.
 	// Checked by: TestSend, TestSendNoServer, TestSendNoReply,
-	// TestScripts/cli_exchange, TestScripts/cli_refused.
+	// TestSendTimeouts, TestSendCancel, TestSendConnectTimeout, TestSendLeaks,
+	// TestSendConcurrent, TestScripts/cli_exchange, TestScripts/cli_refused.
 	_, _, _ = ctx, addr, message
 	return "", ErrNotImplemented
 }
