@@ -115,7 +115,8 @@ func ListenShared(addr string) (*net.UDPConn, error) {
 	// the second socket on the port fails with "address already in use".
 	// SO_REUSEPORT would do as well, but package syscall lacks it on
 	// linux/amd64; SO_REUSEADDR is enough for UDP.
-	// Checked by: TestSharedPort, TestScripts/cli_discover.
+	// Checked by: TestSharedPort, TestListenSharedErrors,
+	// TestScripts/cli_discover.
 	_ = addr
 	return nil, ErrNotImplemented
 }
@@ -160,8 +161,8 @@ func (r *Responder) Serve(ctx context.Context, conn *net.UDPConn) error {
 	// cut may look like a valid query. Polling ctx with short read deadlines
 	// makes the shutdown slow; returning ctx.Err() makes it look like a
 	// failure.
-	// Checked by: TestServeShutdown, TestResponderName, TestIgnoresMalformed,
-	// TestScripts/cli_shutdown.
+	// Checked by: TestServeShutdown, TestServeSocketClosed, TestResponderName,
+	// TestIgnoresMalformed, TestResponderConcurrent, TestScripts/cli_shutdown.
 	//
 	// TODO(week03, step 3): answer one datagram (write it as a method).
 	//  1. A query is exactly "DISCOVER <token>": strings.Split on " " gives
@@ -176,7 +177,8 @@ func (r *Responder) Serve(ctx context.Context, conn *net.UDPConn) error {
 	// Pitfall: strings.Fields and strings.TrimSpace accept spacing and line
 	// endings the protocol refuses; and a responder that answers answers can
 	// end up talking to another responder for ever.
-	// Checked by: TestAnswer, TestIgnoresMalformed, TestScripts/cli_discover.
+	// Checked by: TestAnswer, TestAnswerEveryQuery, TestAnswerLog,
+	// TestIgnoresMalformed, TestScripts/cli_discover.
 	_ = ctx
 	conn.Close() // Serve owns conn, even in this stub
 	return ErrNotImplemented

@@ -196,3 +196,57 @@ func short(s string) string {
 	}
 	return fmt.Sprintf("%q…(%d bytes)…%q", s[:24], len(s), s[len(s)-12:])
 }
+
+// quiet is how long a test listens to make sure that nothing more comes: a
+// datagram sent at once by a wrong solution arrives well within it.
+const quiet = 300 * time.Millisecond
+
+// lines records what a Logf function was called with, one formatted line
+// per call. It is safe for concurrent use.
+type lines struct {
+	mu  sync.Mutex
+	all []string
+}
+
+func (l *lines) logf(format string, args ...any) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.all = append(l.all, fmt.Sprintf(format, args...))
+}
+
+// count is how many lines equal line.
+func (l *lines) count(line string) int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	n := 0
+	for _, s := range l.all {
+		if s == line {
+			n++
+		}
+	}
+	return n
+}
+
+func (l *lines) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.all) == 0 {
+		return "  (nothing)"
+	}
+	return "  " + strings.Join(l.all, "\n  ")
+}
+
+// poll calls cond every few milliseconds until it holds or d has passed,
+// and tells whether it held.
+func poll(d time.Duration, cond func() bool) bool {
+	deadline := time.Now().Add(d)
+	for wait := time.Millisecond; ; wait = min(2*wait, 20*time.Millisecond) {
+		if cond() {
+			return true
+		}
+		if time.Now().After(deadline) {
+			return false
+		}
+		time.Sleep(wait)
+	}
+}

@@ -22,6 +22,7 @@ func TestAnswer(t *testing.T) {
 	tests := []struct{ name, responder, token string }{
 		{"short token", "alpha", "a"},
 		{"mixed case", "Bravo-2", "Zz09"},
+		{"every edge of the token's ranges", "d", "AZaz09"},
 		{"longest token", "c", token(rng, broadcast.MaxToken)},
 		{"punctuation in the name", "lab-pc_07.room#3!", token(rng, 1+rng.IntN(broadcast.MaxToken))},
 		{"longest name", strings.Repeat("~n", broadcast.MaxName/2), token(rng, 8)},
@@ -111,6 +112,12 @@ func TestIgnoresMalformed(t *testing.T) {
 		{"CRLF", "DISCOVER crlf\r\n"},
 		{"extra field", "DISCOVER extra field"},
 		{"dash in the token", "DISCOVER da-sh"},
+		{"'/' before '0'", "DISCOVER sl/sh"},
+		{"':' after '9'", "DISCOVER co:lon"},
+		{"'@' before 'A'", "DISCOVER a@t"},
+		{"'[' after 'Z'", "DISCOVER br[ack"},
+		{"'`' before 'a'", "DISCOVER back`tick"},
+		{"'{' after 'z'", "DISCOVER br{ace"},
 		{"NUL in the token", "DISCOVER nu\x00l"},
 		{"non-ASCII token", "DISCOVER çava"},
 		{"token too long", "DISCOVER " + long + "u"},
@@ -215,4 +222,68 @@ func TestServeShutdown(t *testing.T) {
 	} else {
 		c.Close()
 	}
+}
+
+func TestAnswerEveryQuery(t *testing.T) {
+	labtest.NoLeaks(t)
+	// No broadcast here: the queries go to the responder by unicast.
+	conn := udpSocket(t, "127.0.0.1:0", false)
+	serve(t, &broadcast.Responder{Name: "alpha", Logf: t.Logf}, conn)
+	dst := netip.AddrPortFrom(loopback, port(conn))
+	seeker := udpSocket(t, "127.0.0.1:0", false)
+
+	// The same query three times, then another: four answers, in order.
+	queries := []string{"DISCOVER again", "DISCOVER again", "DISCOVER again", "DISCOVER other"}
+	for _, q := range queries {
+		send(t, seeker, dst, q)
+	}
+	for i, q := range queries {
+		want := "HERE " + strings.TrimPrefix(q, "DISCOVER ") + " alpha"
+		d, err := recv(seeker, replyWait)
+		if err != nil {
+			t.Fatalf("sent %q; answer %d of %d: %v; want %q: answer every valid query, as often as it is asked", queries, i+1, len(queries), err, want)
+		}
+		if d.msg != want {
+			t.Fatalf("sent %q; answer %d of %d is %s, want %q", queries, i+1, len(queries), short(d.msg), want)
+		}
+	}
+	// And nothing more: one answer per query.
+	if d, err := recv(seeker, quiet); err == nil {
+		t.Errorf("sent %d queries and got their %d answers, then one more: %s; want exactly one answer per query", len(queries), len(queries), short(d.msg))
+	}
+}
+
+func TestAnswerLog(t *testing.T) {
+	labtest.NoLeaks(t)
+	conn := udpSocket(t, "127.0.0.1:0", false)
+	var log lines
+	serve(t, &broadcast.Responder{Name: "alpha", Logf: log.logf}, conn)
+	dst := netip.AddrPortFrom(loopback, port(conn))
+
+	// Two seekers, each at its own address: each answer is logged once,
+	// with the address of the seeker it went to.
+	for i, tok := range []string{"first", "second"} {
+		seeker := udpSocket(t, "127.0.0.1:0", false)
+		send(t, seeker, dst, "DISCOVER "+tok)
+		if d, err := recv(seeker, replyWait); err != nil || d.msg != "HERE "+tok+" alpha" {
+			t.Fatalf("seeker %d: answer %s, %v; want %q", i+1, short(d.msg), err, "HERE "+tok+" alpha")
+		}
+		want := fmt.Sprintf("answer to %s: HERE %s alpha", seeker.LocalAddr(), tok)
+		if !poll(replyWait, func() bool { return log.count(want) > 0 }) {
+			t.Fatalf("answered %s, but Logf(%q) was not called within %v; Logf was called with\n%s", seeker.LocalAddr(), want, replyWait, log.String())
+		}
+		if n := log.count(want); n != 1 {
+			t.Errorf("Logf(%q) called %d times for one answer, want once; Logf was called with\n%s", want, n, log.String())
+		}
+	}
+
+	t.Run("nil Logf", func(t *testing.T) {
+		conn := udpSocket(t, "127.0.0.1:0", false)
+		serve(t, &broadcast.Responder{Name: "bravo"}, conn) // Logf nil: log nothing
+		seeker := udpSocket(t, "127.0.0.1:0", false)
+		send(t, seeker, netip.AddrPortFrom(loopback, port(conn)), "DISCOVER nolog")
+		if d, err := recv(seeker, replyWait); err != nil || d.msg != "HERE nolog bravo" {
+			t.Errorf("Responder with a nil Logf: answer %s, %v; want %q (Logf is optional: call it only when it is not nil)", short(d.msg), err, "HERE nolog bravo")
+		}
+	})
 }

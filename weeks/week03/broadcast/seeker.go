@@ -60,7 +60,8 @@ func (s *Seeker) Discover(ctx context.Context, dst string) ([]Answer, error) {
 	// Pitfall: net.DialUDP to the broadcast address. A connected UDP socket
 	// only accepts datagrams from the address it is connected to, and no
 	// answer comes from a broadcast address: you would hear nobody.
-	// Checked by: TestQuery, TestDiscoverSendError, TestDiscover.
+	// Checked by: TestQuery, TestDiscoverSendError, TestDiscoverBadDest,
+	// TestDiscoverClosesSocket, TestDiscoverConcurrent, TestDiscover.
 	//
 	// TODO(week03, step 5): collect the answers until the deadline.
 	//  1. Loop on conn.ReadFromUDPAddrPort with a buffer of MaxMessage+1
@@ -76,7 +77,8 @@ func (s *Seeker) Discover(ctx context.Context, dst string) ([]Answer, error) {
 	// Pitfall: returning after the first answer, or when nothing arrives for
 	// a moment (answers from other hosts take their time); keying answers
 	// by address alone, when responders that share a port share an address.
-	// Checked by: TestDiscover, TestDiscoverIgnoresJunk, TestDiscoverNobody,
+	// Checked by: TestDiscover, TestDiscoverOrder, TestDiscoverIgnoresJunk,
+	// TestDiscoverNobody, TestDiscoverLongDeadline, TestDiscoverCancel,
 	// TestScripts/cli_discover, TestScripts/cli_nobody.
 	//
 	// TODO(week03, step 6, bonus): when s.Resend > 0, send the same query

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/netip"
 	"regexp"
 	"strings"
@@ -79,7 +80,7 @@ func TestDiscoverIgnoresJunk(t *testing.T) {
 	// No broadcast here: the query goes to one responder by unicast.
 	r1 := udpSocket(t, "127.0.0.1:0", false)
 	r2 := udpSocket(t, "127.0.0.1:0", false)
-	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), 1500*time.Millisecond)
 	defer cancel()
 	dst := netip.AddrPortFrom(loopback, port(r1))
 
@@ -98,24 +99,34 @@ func TestDiscoverIgnoresJunk(t *testing.T) {
 		t.Fatalf("the responder at %s received %s, %v; want a query \"DISCOVER <token>\"", dst, short(q.msg), err)
 	}
 	tok := f[1]
+	longName := strings.Repeat("~", broadcast.MaxName)
 	junk := []string{
 		"HERE " + strings.Repeat("X", len(tok)) + " stray", // another query's answer
-		"HERE " + tok,                 // no name
-		"HERE " + tok + " ",           // empty name
-		"HERE " + tok + " two words",  // space in the name
-		"here " + tok + " lower",      // lower case
-		"HERE  " + tok + " twospaces", // two spaces
-		"HERE " + tok + " newline\n",  // line ending
-		"HERE " + tok + " ünï",        // non-ASCII name
+		"HERE " + tok,                                                  // no name
+		"HERE " + tok + " ",                                            // empty name
+		"HERE " + tok + " two words",                                   // space in the name
+		"here " + tok + " lower",                                       // lower case
+		"HERE  " + tok + " twospaces",                                  // two spaces
+		"HERE " + tok + " newline\n",                                   // line ending
+		"HERE " + tok + " crlf\r\n",                                    // CRLF
+		"HERE " + tok + " del\x7f",                                     // DEL, just past '~'
+		"HERE " + tok + "x longertoken",                                // not the token: longer
+		"HERE " + tok[:len(tok)-1] + " prefix",                         // not the token: a prefix
+		"HERE " + tok + " ünï",                                         // non-ASCII name
 		"HERE " + tok + " " + strings.Repeat("n", broadcast.MaxName+1), // name too long
 		"HERE " + tok + " " + strings.Repeat("m", 2000),                // 2000 bytes
-		"DISCOVER " + tok, // a query is not an answer
-		"",                // empty datagram
+		"DISCOVER " + tok,                                              // a query is not an answer
+		"",                                                             // empty datagram
+	}
+	if other := swapCase(tok); other != tok {
+		junk = append(junk, "HERE "+other+" othercase") // tokens are case-sensitive
 	}
 	valid := []string{
 		"HERE " + tok + " alpha",
-		"HERE " + tok + " alpha", // the same answer again
-		"HERE " + tok + " bravo", // same address, another name
+		"HERE " + tok + " alpha",       // the same answer again
+		"HERE " + tok + " bravo",       // same address, another name
+		"HERE " + tok + " !~",          // the edges of the name's range
+		"HERE " + tok + " " + longName, // the longest name
 	}
 	for _, m := range append(junk, valid...) {
 		send(t, r1, q.from, m)
@@ -125,11 +136,11 @@ func TestDiscoverIgnoresJunk(t *testing.T) {
 	var res result
 	select {
 	case res = <-done:
-	case <-time.After(replyWait):
-		t.Fatalf("Discover with a 500ms deadline did not return within %v", replyWait)
+	case <-time.After(1500*time.Millisecond + replyWait):
+		t.Fatalf("Discover with a 1.5s deadline did not return within %v", 1500*time.Millisecond+replyWait)
 	}
 	a1, a2 := dst, netip.AddrPortFrom(loopback, port(r2))
-	want := sortAnswers([]broadcast.Answer{{Addr: a1, Name: "alpha"}, {Addr: a2, Name: "alpha"}, {Addr: a1, Name: "bravo"}})
+	want := sortAnswers([]broadcast.Answer{{Addr: a1, Name: "alpha"}, {Addr: a2, Name: "alpha"}, {Addr: a1, Name: "bravo"}, {Addr: a1, Name: "!~"}, {Addr: a1, Name: longName}})
 	if res.err != nil {
 		t.Errorf("Discover error = %v, want nil", res.err)
 	}
@@ -238,4 +249,80 @@ func TestDiscoverResend(t *testing.T) {
 			break
 		}
 	}
+}
+
+func TestDiscoverOrder(t *testing.T) {
+	labtest.NoLeaks(t)
+	// No broadcast here: the query goes to one responder by unicast, and two
+	// sockets answer, one after the other.
+	r1 := udpSocket(t, "127.0.0.1:0", false)
+	r2 := udpSocket(t, "127.0.0.1:0", false)
+	ctx, cancel := context.WithTimeout(context.Background(), 1500*time.Millisecond)
+	defer cancel()
+	dst := netip.AddrPortFrom(loopback, port(r1))
+	type result struct {
+		answers []broadcast.Answer
+		err     error
+	}
+	done := make(chan result, 1)
+	go func() {
+		a, err := (&broadcast.Seeker{}).Discover(ctx, dst.String())
+		done <- result{a, err}
+	}()
+	q, err := recv(r1, replyWait)
+	f := strings.Fields(q.msg) // lenient: TestQuery checks the format
+	if err != nil || len(f) < 2 || f[0] != "DISCOVER" {
+		t.Fatalf("the responder at %s received %s, %v; want a query \"DISCOVER <token>\"", dst, short(q.msg), err)
+	}
+	// Names in no sorted order, from two addresses, interleaved: on
+	// loopback, datagrams from one sender arrive in the order they were sent.
+	var want []broadcast.Answer
+	for i, name := range []string{"kilo", "alpha", "Zulu", "echo", "bravo", "kilo", "mike", "delta", "alpha", "charlie"} {
+		r := r1
+		if i%3 == 2 {
+			r = r2
+		}
+		send(t, r, q.from, "HERE "+f[1]+" "+name)
+		want = append(want, broadcast.Answer{Addr: netip.AddrPortFrom(loopback, port(r)), Name: name})
+	}
+	var res result
+	select {
+	case res = <-done:
+	case <-time.After(1500*time.Millisecond + replyWait):
+		t.Fatalf("Discover with a 1.5s deadline did not return within %v", 1500*time.Millisecond+replyWait)
+	}
+	if res.err != nil || fmt.Sprint(res.answers) != fmt.Sprint(want) {
+		t.Errorf("Discover = %v, %v\nwant, in this order, %v, nil\nkeep the answers in the order they arrived (a slice, not a map; no sorting)", res.answers, res.err, want)
+	}
+}
+
+func TestDiscoverBadDest(t *testing.T) {
+	labtest.NoLeaks(t)
+	for _, dst := range []string{"127.0.0.1", "127.0.0.1:65536", "127.0.0.1:-5", "[::1]:9303"} {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		got, elapsed, err := discover(t, &broadcast.Seeker{}, ctx, dst, 4*time.Second)
+		cancel()
+		switch {
+		case !errors.As(err, new(*net.AddrError)):
+			t.Errorf("Discover(ctx, %q) = %v, %v after %v; want the error of resolving it, as it is (net.ResolveUDPAddr(\"udp4\", dst) gives a *net.AddrError): it is not an IPv4 host:port", dst, got, err, elapsed.Round(time.Millisecond))
+		case len(got) != 0:
+			t.Errorf("Discover(ctx, %q) = %v, %v; want no answers with the error", dst, got, err)
+		case elapsed > 500*time.Millisecond:
+			t.Errorf("Discover(ctx, %q) returned %v after %v; want it at once", dst, err, elapsed.Round(time.Millisecond))
+		}
+	}
+}
+
+// swapCase swaps the case of the ASCII letters of s.
+func swapCase(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		switch {
+		case 'a' <= c && c <= 'z':
+			b[i] = c - 'a' + 'A'
+		case 'A' <= c && c <= 'Z':
+			b[i] = c - 'A' + 'a'
+		}
+	}
+	return string(b)
 }

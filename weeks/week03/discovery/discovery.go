@@ -123,7 +123,8 @@ func Listen(port int) (*net.UDPConn, error) {
 	// Pitfall: binding 127.0.0.1 (a node then hears no broadcast at all), or
 	// no SO_REUSEADDR (the second node on the port gets "address already in
 	// use"). Go already sets SO_BROADCAST on every UDP socket; you need not.
-	// Checked by: TestListenShared, TestScripts/cli_scan, TestScripts/cli_leave.
+	// Checked by: TestListenShared, TestListenPorts, TestScripts/cli_scan,
+	// TestScripts/cli_leave.
 	_ = port
 	return nil, ErrNotImplemented
 }
@@ -195,8 +196,9 @@ func (n *Node) Serve(ctx context.Context, conn net.PacketConn) error {
 	// scanner listens on the port its query came from. And answering what you
 	// cannot parse ("ERR ..."): every node on the network would answer one
 	// forged broadcast, all at once, to whoever the forger names.
-	// Checked by: TestNodeAnswers, TestNodeKind, TestNodeIgnoresJunk,
-	// TestNodeShutdown, TestScripts/cli_scan, TestScripts/cli_leave.
+	// Checked by: TestNodeAnswers, TestNodeInvalid, TestNodeKind,
+	// TestNodeIgnoresJunk, TestNodeNewline, TestNodeLog, TestNodeShutdown,
+	// TestNodeSocketClosed, TestScripts/cli_scan, TestScripts/cli_leave.
 	_ = ctx
 	conn.Close() // Serve owns conn, even in this stub
 	return ErrNotImplemented
@@ -279,9 +281,10 @@ func (s *Scanner) Scan(ctx context.Context, conn net.PacketConn, kind string) (R
 	// keeps talking then keeps the scan alive for ever), and trusting any
 	// offer that arrives (a late answer to the previous scan on the same
 	// socket brings back a node that has gone: check the token).
-	// Checked by: TestScanSeveral, TestScanTimeout, TestScanMalformed,
-	// TestScanDedup, TestScanNodeLeft, TestScanKind, TestScripts/cli_scan,
-	// TestScripts/cli_empty, TestScripts/cli_leave.
+	// Checked by: TestScanSeveral, TestScanTimeout, TestScanDefaults,
+	// TestScanCancel, TestScanConn, TestScanMalformed, TestScanFraming,
+	// TestScanDedup, TestScanNodeLeft, TestScanKind, TestScanConcurrent,
+	// TestScripts/cli_scan, TestScripts/cli_empty, TestScripts/cli_leave.
 	_, _, _ = ctx, conn, kind
 	return Result{}, ErrNotImplemented
 }

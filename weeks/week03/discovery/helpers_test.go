@@ -328,3 +328,53 @@ func newNet(t *testing.T, wait time.Duration) (port int, s *discovery.Scanner) {
 	port = freePort(t)
 	return port, &discovery.Scanner{Dest: fmt.Sprintf("%s:%d", broadcast, port), Wait: wait}
 }
+
+// lines records what a Logf function was called with, one formatted line
+// per call. It is safe for concurrent use.
+type lines struct {
+	mu  sync.Mutex
+	all []string
+}
+
+func (l *lines) logf(format string, args ...any) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.all = append(l.all, fmt.Sprintf(format, args...))
+}
+
+// count is how many lines equal line.
+func (l *lines) count(line string) int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	n := 0
+	for _, s := range l.all {
+		if s == line {
+			n++
+		}
+	}
+	return n
+}
+
+func (l *lines) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.all) == 0 {
+		return "  (nothing)"
+	}
+	return "  " + strings.Join(l.all, "\n  ")
+}
+
+// poll calls cond every few milliseconds until it holds or d has passed,
+// and tells whether it held.
+func poll(d time.Duration, cond func() bool) bool {
+	deadline := time.Now().Add(d)
+	for wait := time.Millisecond; ; wait = min(2*wait, 20*time.Millisecond) {
+		if cond() {
+			return true
+		}
+		if time.Now().After(deadline) {
+			return false
+		}
+		time.Sleep(wait)
+	}
+}

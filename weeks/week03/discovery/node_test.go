@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"go.uber.org/goleak"
+
 	"netlabs/grader/labtest"
 	"netlabs/weeks/week03/discovery"
 )
@@ -45,16 +47,6 @@ func TestListenShared(t *testing.T) {
 		}
 	}
 
-	t.Run("port out of range", func(t *testing.T) {
-		for _, p := range []int{-1, 65536} {
-			if c, err := discovery.Listen(p); !errors.Is(err, discovery.ErrInvalid) {
-				if c != nil {
-					c.Close()
-				}
-				t.Errorf("Listen(%d) error = %v, want an error wrapping ErrInvalid", p, err)
-			}
-		}
-	})
 }
 
 // ---- Node.Serve, tested with queries sent straight to the node ----
@@ -112,34 +104,6 @@ func TestNodeAnswers(t *testing.T) {
 		nothingMore(t, s, why)
 	}
 
-	t.Run("invalid node", func(t *testing.T) {
-		web := discovery.Service{Name: "web", Kind: "http", Port: 80}
-		tests := []struct {
-			name string
-			node discovery.Node
-		}{
-			{"name with a space", discovery.Node{Name: "my node", Services: []discovery.Service{web}}},
-			{"empty name", discovery.Node{Services: []discovery.Service{web}}},
-			{"kind *", discovery.Node{Name: "n", Services: []discovery.Service{{Name: "web", Kind: "*", Port: 80}}}},
-			{"port 0", discovery.Node{Name: "n", Services: []discovery.Service{{Name: "web", Kind: "http", Port: 0}}}},
-			{"port 65536", discovery.Node{Name: "n", Services: []discovery.Service{{Name: "web", Kind: "http", Port: 65536}}}},
-			{"service name too long", discovery.Node{Name: "n", Services: []discovery.Service{{Name: longest + "x", Kind: "http", Port: 80}}}},
-			{"two services named web", discovery.Node{Name: "n", Services: []discovery.Service{web, {Name: "web", Kind: "https", Port: 443}}}},
-		}
-		for _, tt := range tests {
-			conn := udpConn(t)
-			errc := make(chan error, 1)
-			go func() { errc <- tt.node.Serve(context.Background(), conn) }()
-			select {
-			case err := <-errc:
-				if !errors.Is(err, discovery.ErrInvalid) {
-					t.Errorf("%s: Serve = %v, want an error wrapping ErrInvalid", tt.name, err)
-				}
-			case <-time.After(time.Second):
-				t.Fatalf("%s: Serve did not return within 1s; it must refuse a node it cannot offer, at once", tt.name)
-			}
-		}
-	})
 }
 
 func TestNodeKind(t *testing.T) {
@@ -239,23 +203,173 @@ func TestNodeShutdown(t *testing.T) {
 		t.Errorf("after Serve returned, its socket is still open (SetReadDeadline = %v): Serve owns conn and must close it", err)
 	}
 
-	t.Run("socket closed under it", func(t *testing.T) {
-		c := udpConn(t)
-		ctx, cancel := context.WithCancel(context.Background())
-		defer cancel()
-		errc := make(chan error, 1)
-		go func() { errc <- alpha().Serve(ctx, c) }()
-		send(t, scanner, c.LocalAddr(), "SEARCH ready ipp")
-		receiveN(t, scanner, 1, "query before the socket is closed")
+}
+
+func TestListenPorts(t *testing.T) {
+	labtest.NoLeaks(t)
+	labtest.RequireIsolatedNetwork(t) // port 65535 must be free: it is, in a namespace of the test's own
+	for _, p := range []int{0, 65535} {
+		c, err := discovery.Listen(p)
+		if err != nil {
+			t.Errorf("Listen(%d) error = %v, want a socket: the ports are 0 (any free port) to 65535", p, err)
+			continue
+		}
+		la := c.LocalAddr().(*net.UDPAddr)
+		if !la.IP.Equal(net.IPv4zero) || la.IP.To4() == nil || la.Port == 0 || p != 0 && la.Port != p {
+			t.Errorf("Listen(%d) bound %s, want 0.0.0.0 and port %d (a free port for 0)", p, la, p)
+		}
 		c.Close()
+	}
+	for _, p := range []int{-1, -65535, 65536, 1 << 20} {
+		if c, err := discovery.Listen(p); !errors.Is(err, discovery.ErrInvalid) {
+			if c != nil {
+				c.Close()
+			}
+			t.Errorf("Listen(%d) error = %v, want an error wrapping ErrInvalid", p, err)
+		}
+	}
+}
+
+func TestNodeInvalid(t *testing.T) {
+	labtest.NoLeaks(t)
+	web := discovery.Service{Name: "web", Kind: "http", Port: 80}
+	svc := func(name, kind string, port int) []discovery.Service {
+		return []discovery.Service{{Name: name, Kind: kind, Port: port}}
+	}
+	tests := []struct {
+		name string
+		node discovery.Node
+	}{
+		{"name with a space", discovery.Node{Name: "my node", Services: []discovery.Service{web}}},
+		{"empty name", discovery.Node{Services: []discovery.Service{web}}},
+		{"name with DEL", discovery.Node{Name: "n\x7f", Services: []discovery.Service{web}}},
+		{"name too long", discovery.Node{Name: longest + "x", Services: []discovery.Service{web}}},
+		{"kind *", discovery.Node{Name: "n", Services: svc("web", "*", 80)}},
+		{"empty kind", discovery.Node{Name: "n", Services: svc("web", "", 80)}},
+		{"kind with a tab", discovery.Node{Name: "n", Services: svc("web", "ht\ttp", 80)}},
+		{"empty service name", discovery.Node{Name: "n", Services: svc("", "http", 80)}},
+		{"port 0", discovery.Node{Name: "n", Services: svc("web", "http", 0)}},
+		{"port -80", discovery.Node{Name: "n", Services: svc("web", "http", -80)}},
+		{"port 65536", discovery.Node{Name: "n", Services: svc("web", "http", 65536)}},
+		{"service name too long", discovery.Node{Name: "n", Services: svc(longest+"x", "http", 80)}},
+		{"two services named web", discovery.Node{Name: "n", Services: []discovery.Service{web, {Name: "web", Kind: "https", Port: 443}}}},
+		{"the bad service last", discovery.Node{Name: "n", Services: []discovery.Service{web, {Name: "ok", Kind: "ssh", Port: 22}, {Name: "bad", Kind: "ssh", Port: 70000}}}},
+	}
+	for _, tt := range tests {
+		conn := udpConn(t)
+		errc := make(chan error, 1)
+		go func() { errc <- tt.node.Serve(context.Background(), conn) }()
 		select {
 		case err := <-errc:
-			if err == nil {
-				t.Errorf("Serve = nil after its socket failed (context not cancelled), want the read error")
+			if !errors.Is(err, discovery.ErrInvalid) {
+				t.Errorf("%s: Serve = %v, want an error wrapping ErrInvalid", tt.name, err)
 			}
-		case <-time.After(2 * time.Second):
-			cancel()
-			t.Fatalf("Serve did not return within 2s after its socket was closed: a read error other than a shutdown must end Serve, not be retried for ever")
+		case <-time.After(time.Second):
+			conn.Close() // ends a Serve that went on serving
+			<-errc
+			t.Fatalf("%s: Serve did not return within 1s; it must refuse a node it cannot offer, at once", tt.name)
 		}
-	})
+		if err := conn.SetReadDeadline(time.Now()); !errors.Is(err, net.ErrClosed) {
+			t.Errorf("%s: Serve refused the node, but left its socket open: Serve owns conn and closes it on every return", tt.name)
+		}
+	}
+	// The edges of what is valid: these nodes serve.
+	valid := []discovery.Node{
+		{Name: longest, Services: svc(longest, longest, 65535)},
+		{Name: "!", Services: svc("~", "!~", 1)},
+		{Name: "nothing-to-offer"}, // no services: a node that answers nothing
+	}
+	for _, n := range valid {
+		stop := serveNode(t, &n, udpConn(t))
+		if err := stop(); err != nil {
+			t.Errorf("Serve of a valid node %q with services %v = %v, want it to serve until its context ends, then nil", short(n.Name), n.Services, err)
+		}
+	}
+}
+
+func TestNodeLog(t *testing.T) {
+	labtest.NoLeaks(t)
+	nodeConn := udpConn(t)
+	var log lines
+	n := alpha()
+	n.Logf = log.logf
+	serveNode(t, n, nodeConn)
+	tests := []struct {
+		kind string
+		want int
+	}{{"*", 4}, {"http", 2}, {"ipp", 1}}
+	for i, tt := range tests {
+		scanner := udpConn(t)
+		q := fmt.Sprintf("SEARCH log%d %s", i, tt.kind)
+		send(t, scanner, nodeConn.LocalAddr(), q)
+		receiveN(t, scanner, tt.want, fmt.Sprintf("query %q", q))
+		want := fmt.Sprintf("answered %s with %d offers (kind %s)", scanner.LocalAddr(), tt.want, tt.kind)
+		if !poll(replyWait, func() bool { return log.count(want) > 0 }) {
+			t.Fatalf("answered %q from %s, but Logf(%q) was not called within %v; Logf was called with\n%s", q, scanner.LocalAddr(), want, replyWait, log.String())
+		}
+		if c := log.count(want); c != 1 {
+			t.Errorf("Logf(%q) called %d times for one query, want once; Logf was called with\n%s", want, c, log.String())
+		}
+	}
+}
+
+func TestNodeNewline(t *testing.T) {
+	labtest.NoLeaks(t)
+	nodeConn := udpConn(t)
+	serveNode(t, alpha(), nodeConn)
+	// One "\n" at the very end is ignored, in the kind too.
+	for _, tt := range []struct{ query, token, kind string }{
+		{"SEARCH nl1 *\n", "nl1", "*"},
+		{"SEARCH nl2 ipp\n", "nl2", "ipp"},
+	} {
+		scanner := udpConn(t)
+		send(t, scanner, nodeConn.LocalAddr(), tt.query)
+		want := alphaOffers(tt.token, tt.kind)
+		got := receiveN(t, scanner, len(want), fmt.Sprintf("query %q (a receiver ignores one \"\\n\" at the very end)", tt.query))
+		var gotTexts []string
+		for _, dg := range got {
+			gotTexts = append(gotTexts, dg.text)
+		}
+		if !sameSet(gotTexts, want) {
+			t.Errorf("query %q: got %q, want %q (senders send no \"\\n\")", tt.query, gotTexts, want)
+		}
+	}
+	// But not "\r\n", nor two "\n": those are malformed.
+	scanner := udpConn(t)
+	for _, q := range []string{"SEARCH cr *\r\n", "SEARCH nlnl *\n\n", "SEARCH lead *\n "} {
+		send(t, scanner, nodeConn.LocalAddr(), q)
+	}
+	send(t, scanner, nodeConn.LocalAddr(), "SEARCH last ipp")
+	if dg, ok := receive(t, scanner, replyWait); !ok || dg.text != "OFFER last alpha print ipp 631" {
+		t.Errorf("sent %q, %q and %q, then \"SEARCH last ipp\": first datagram back %q (%v), want only the answer to the last: the others are malformed", "SEARCH cr *\r\n", "SEARCH nlnl *\n\n", "SEARCH lead *\n ", dg.text, ok)
+	}
+	nothingMore(t, scanner, "after the answer to the valid query")
+}
+
+func TestNodeSocketClosed(t *testing.T) {
+	labtest.NoLeaks(t)
+	before := goleak.IgnoreCurrent()
+	c := udpConn(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	errc := make(chan error, 1)
+	go func() { errc <- alpha().Serve(ctx, c) }()
+	scanner := udpConn(t)
+	send(t, scanner, c.LocalAddr(), "SEARCH ready ipp")
+	receiveN(t, scanner, 1, "query before the socket is closed")
+	c.Close() // by someone else, ctx still live
+	var err error
+	select {
+	case err = <-errc:
+	case <-time.After(2 * time.Second):
+		cancel()
+		<-errc
+		t.Fatalf("Serve did not return within 2s after its socket was closed: a read error other than a shutdown must end Serve, not be retried for ever")
+	}
+	if !errors.Is(err, net.ErrClosed) || !strings.Contains(err.Error(), "read: ") {
+		t.Errorf("Serve after its socket was closed, ctx still live = %v; want the read error wrapped as \"read: <error>\" (errors.Is(err, net.ErrClosed)), not nil: it was not a shutdown", err)
+	}
+	if err := goleak.Find(before); err != nil {
+		t.Errorf("Serve returned, but left goroutines running (ctx is still live): %v\nstop what you started before returning (context.AfterFunc's stop function)", err)
+	}
 }

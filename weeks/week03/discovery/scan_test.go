@@ -26,7 +26,7 @@ func TestScanSeveral(t *testing.T) {
 		{"delta", []string{"web http 8081"}},
 		{"alpha", []string{"web http 8080", "db postgres 5432"}}, // in this order: web, then db
 		{"charlie", []string{"ssh ssh 22"}},
-		{"bravo", []string{"print ipp 631"}},
+		{"Bravo", []string{"print ipp 631"}}, // byte order: "B" < "a"
 	}
 	var fakes []*fakeNode
 	for _, n := range nodes {
@@ -42,9 +42,9 @@ func TestScanSeveral(t *testing.T) {
 		t.Errorf("Scan error = %v, want nil", r.err)
 	}
 	wantFound(t, "4 nodes answered within 200ms, in random order", r.res.Found,
+		"Bravo print ipp 127.0.0.1:631",
 		"alpha db postgres 127.0.0.1:5432",
 		"alpha web http 127.0.0.1:8080",
-		"bravo print ipp 127.0.0.1:631",
 		"charlie ssh ssh 127.0.0.1:22",
 		"delta web http 127.0.0.1:8081")
 	wantCounts(t, "only valid offers were sent", r.res, 0, 0, 0)

@@ -56,6 +56,9 @@ func TestWireFormat(t *testing.T) {
 			"SEARCH " + longest + "x *",
 			"SEARCH café *",
 			"SEARCH to\x00k *",
+			"SEARCH tok de\x7fl",
+			"SEARCH tok\x7f *",
+			"SEARCH tok *\n ",
 			"OFFER tok alpha web http 80",
 		}
 		for _, give := range invalid {
@@ -75,6 +78,8 @@ func TestWireFormat(t *testing.T) {
 			{"OFFER t1 alpha web http 8080", offer("t1", "alpha", "web", "http", 8080)},
 			{"OFFER t1 alpha web http 1", offer("t1", "alpha", "web", "http", 1)},
 			{"OFFER t1 alpha web http 65535", offer("t1", "alpha", "web", "http", 65535)},
+			{"OFFER t1 alpha web http 10009", offer("t1", "alpha", "web", "http", 10009)},
+			{"OFFER ! ~ !~ ~! 9\n", offer("!", "~", "!~", "~!", 9)},
 			{"OFFER T-2 Beta.local printer_2 ipp 631\n", offer("T-2", "Beta.local", "printer_2", "ipp", 631)},
 			{"OFFER " + strings.Repeat(longest+" ", 4) + "10", offer(longest, longest, longest, longest, 10)},
 		}
@@ -104,6 +109,13 @@ func TestWireFormat(t *testing.T) {
 			"OFFER t1 alpha web http +80",
 			"OFFER t1 alpha web http -1",
 			"OFFER t1 alpha web http 8o8o",
+			"OFFER t1 alpha web http 8:",
+			"OFFER t1 alpha web http 8/",
+			"OFFER t1 alpha web http :8",
+			"OFFER t1 alpha web http 100000",
+			"OFFER t1 alpha web http 65535\n\n",
+			"OFFER t1 alpha web ht\x7fp 80",
+			"OFFER t1 alpha\x7f web http 80",
 			"OFFER t1 alpha web http 18446744073709551696",
 			"OFFER t1 " + longest + "x web http 80",
 			"OFFER t1 alpha wéb http 80",
