@@ -23,10 +23,11 @@ func selftestMain(args []string, stdout, stderr io.Writer) int {
 	count := fs.Int("count", 1, "grade each week's reference `N` times (flake hunting)")
 	only := fs.String("run", "", "run only the steps whose name contains one of these comma-separated words")
 	perKind := fs.Int("batch", 1, "synthetic checkouts of each kind in the batch step (6 kinds)")
-	repeat := fs.Int("repeat", 3, "run every check of the reference and fixture gradings `N` times, each with its own seed; a verdict that changes fails")
+	repeat := fs.Int("repeat", 3, "run every check of the references, and every check a fixture fails, `N` times, each with its own seed; a verdict that changes fails")
+	repeatAll := fs.Bool("repeat-all", false, "repeat every check of a fixture, not only those it fails (slow: the full stability certification)")
 	load := fs.Bool("load", false, "keep every core busy while the self-test runs (with -count, the loaded certification)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: go run ./grader selftest [-seed N] [-count N] [-repeat N] [-load] [-run words]")
+		fmt.Fprintln(stderr, "usage: go run ./grader selftest [-seed N] [-count N] [-repeat N] [-repeat-all] [-load] [-run words]")
 		fs.PrintDefaults()
 	}
 	if code, ok := parseArgs(fs, args); !ok {
@@ -40,7 +41,7 @@ func selftestMain(args []string, stdout, stderr io.Writer) int {
 	if !ok {
 		return exitUsage
 	}
-	opt := selftest.Options{Root: root, Count: *count, Repeat: *repeat, Load: *load, BatchPerKind: *perKind, Out: stdout, Seed: uint64(time.Now().UnixNano()) >> 1}
+	opt := selftest.Options{Root: root, Count: *count, Repeat: *repeat, RepeatAll: *repeatAll, Load: *load, BatchPerKind: *perKind, Out: stdout, Seed: uint64(time.Now().UnixNano()) >> 1}
 	if *seed != "" {
 		var err error
 		if opt.Seed, err = strconv.ParseUint(*seed, 10, 64); err != nil {

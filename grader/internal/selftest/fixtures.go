@@ -160,7 +160,7 @@ func (s *suite) fixture(ctx context.Context, root string, fx *fixture, noPolicy 
 	}
 	run, err := grading.Grade(ctx, grading.Options{
 		Root: root, Weeks: []int{w.Number}, Kind: l.Kind, Impl: impl, Seed: s.opt.Seed,
-		NoPolicy: noPolicy, Timeout: fx.Timeout, Repeat: s.opt.Repeat,
+		NoPolicy: noPolicy, Timeout: fx.Timeout, Repeat: s.opt.Repeat, RepeatFailures: !s.opt.RepeatAll,
 	})
 	if err != nil {
 		return err

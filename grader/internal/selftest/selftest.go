@@ -8,10 +8,12 @@
 //     same doc comments (the stub's docs are the student's specification);
 //   - everything is gofmt- and vet-clean, and the grader's own unit tests pass;
 //   - every week's reference scores exactly 100%, every check passing;
-//   - verdicts are stable: every check of every reference and fixture grading
-//     runs Repeat times (3 by default), each with a seed of its own, and a
-//     check whose verdict changes fails its step (-count N -load grades each
-//     reference N times with every core kept busy: the loaded certification);
+//   - verdicts are stable: every check of every reference grading, and every
+//     check that a fixture fails, runs Repeat times (3 by default), each with
+//     a seed of its own, and a check whose verdict changes fails its step
+//     (-repeat-all repeats a fixture's passing checks too; -count N -load
+//     grades each reference N times with every core kept busy: the loaded
+//     certification);
 //   - every week's stubs compile and score 0, without hanging;
 //   - every check has a known-bad variant (grader/testdata/mutants), and
 //     every variant loses exactly the checks written to catch it, and every cheat (grader/testdata/cheats)
@@ -44,6 +46,9 @@ type Options struct {
 	// runs, each time with a seed of its own; a check whose verdict changes
 	// fails the step (at least 1).
 	Repeat int
+	// RepeatAll repeats every check of a fixture, not only those that do not
+	// pass on the first run (slow: the full stability certification).
+	RepeatAll bool
 	// Load keeps every core busy while the self-test runs, to prove that
 	// verdicts do not depend on a quiet machine.
 	Load bool
@@ -66,7 +71,11 @@ func Run(ctx context.Context, opt Options) bool {
 		fmt.Fprintln(opt.Out, "the self-test needs the instructor's repository: reference/ is missing (is this the student template?)")
 		return false
 	}
-	fmt.Fprintf(opt.Out, "netlabs self-test, seed %d, every check run %d time(s) with seeds from it\n", opt.Seed, max(1, opt.Repeat))
+	which := "the checks a fixture fails"
+	if opt.RepeatAll {
+		which = "every check of a fixture"
+	}
+	fmt.Fprintf(opt.Out, "netlabs self-test, seed %d; every check of a reference and %s run %d time(s), with seeds from it\n", opt.Seed, which, max(1, opt.Repeat))
 	if opt.Load {
 		stop := busy()
 		defer stop()
