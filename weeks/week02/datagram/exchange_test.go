@@ -57,9 +57,10 @@ func TestExchangeDeadline(t *testing.T) {
 		var err error
 		elapsed := within(t, datagram.DefaultExchangeTimeout+2*time.Second, "Exchange with a context that has no deadline",
 			func() { _, err = datagram.Exchange(context.Background(), addr, []byte("hello?")) })
+		// Which error it is (ErrNoReply) is TestExchangeNoReply's business.
 		switch {
-		case !errors.Is(err, datagram.ErrNoReply):
-			t.Errorf("Exchange(context.Background()) with a mute server: error %v after %v; want one wrapping ErrNoReply after DefaultExchangeTimeout (%v)", err, elapsed.Round(time.Millisecond), datagram.DefaultExchangeTimeout)
+		case err == nil:
+			t.Errorf("Exchange(context.Background()) with a mute server returned no error after %v; want it to give up after DefaultExchangeTimeout (%v)", elapsed.Round(time.Millisecond), datagram.DefaultExchangeTimeout)
 		case elapsed < datagram.DefaultExchangeTimeout-50*time.Millisecond:
 			t.Errorf("Exchange(context.Background()) gave up after %v; want it to wait DefaultExchangeTimeout (%v) when ctx has no deadline", elapsed.Round(time.Millisecond), datagram.DefaultExchangeTimeout)
 		}
@@ -85,7 +86,8 @@ func TestExchangeDeadline(t *testing.T) {
 		var got []byte
 		var err error
 		within(t, late+4*time.Second, "Exchange", func() { got, err = datagram.Exchange(ctx, c.LocalAddr().String(), []byte("hello?")) })
-		if err != nil || string(got) != "late: hello?" {
+		// The reply's bytes are TestExchange's business: here, that one came.
+		if err != nil || !bytes.HasPrefix(got, []byte("late: hello?")) {
 			t.Errorf("Exchange with a deadline %v ahead, a server that answers after %v = %s, %v; want the reply: a deadline of ctx's later than DefaultExchangeTimeout is waited for in full", late+3*time.Second, late, show(got), err)
 		}
 	})
@@ -185,17 +187,17 @@ func TestNoFDLeak(t *testing.T) {
 		labtest.NoFDLeak(t, n, "Exchange", func() {
 			ctx, cancel := context.WithTimeout(context.Background(), ioWait)
 			defer cancel()
-			if got, err := datagram.Exchange(ctx, addr, []byte("ping")); err != nil || !bytes.Equal(got, []byte("ping")) {
-				t.Fatalf("Exchange with an echo server = %s, %v", show(got), err)
+			if _, err := datagram.Exchange(ctx, addr, []byte("ping")); err != nil {
+				t.Fatalf("Exchange with an echo server = %v; this check needs Exchange to work first (see exchange)", err)
 			}
 		})
 	})
 	t.Run("Exchange, nobody listens", func(t *testing.T) {
 		addr := freeUDPAddr(t)
 		labtest.NoFDLeak(t, n, "Exchange", func() {
-			ctx, cancel := context.WithTimeout(context.Background(), ioWait)
-			defer cancel()
-			datagram.Exchange(ctx, addr, []byte("ping"))
+			// Short: an Exchange that misses the ICMP (no_reply's business)
+			// waits for it.
+			datagram.Exchange(exactTimeout(t, 200*time.Millisecond), addr, []byte("ping"))
 		})
 	})
 	t.Run("Exchange, no reply", func(t *testing.T) {

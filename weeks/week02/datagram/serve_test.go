@@ -110,9 +110,7 @@ func TestHandleOneAtATime(t *testing.T) {
 			t.Fatalf("after Handle returned, it was called for %q only; want %q then %q", order, "second", "third")
 		}
 	}
-	if err := stop(); err != nil {
-		t.Errorf("Serve = %v after cancel; want nil", err)
-	}
+	stop() // what Serve returns then is TestServeShutdown's business
 	if (order[0] != "second" || order[1] != "third") && !t.Failed() {
 		t.Errorf("Handle was called for %q; want %q then %q, in the order received", order, "second", "third")
 	}
