@@ -60,6 +60,8 @@ type Options struct {
 	NoBaseline bool
 	// Progress, if set, hears of each lab and each mutant as they go.
 	Progress Progress
+
+	test2json string // built once per run
 }
 
 // Fate is what became of a mutant.
@@ -154,6 +156,10 @@ func Run(ctx context.Context, opt Options) (*Report, error) {
 		return nil, err
 	}
 	defer os.RemoveAll(scratch)
+	// One test2json for the whole run, not one per mutant.
+	if opt.test2json, err = (&build.Toolchain{Root: opt.Root, Dir: scratch}).Test2JSON(ctx); err != nil {
+		return nil, err
+	}
 	rep := &Report{Seed: opt.Seed, Sample: opt.Sample}
 	for _, w := range weeks {
 		for _, l := range w.Labs {
@@ -292,7 +298,8 @@ func limits(ctx context.Context, opt Options, l course.Lab) ([]course.Check, err
 	}
 	run, err := grading.Grade(ctx, grading.Options{
 		Root: opt.Root, Weeks: []int{l.Week}, Kind: l.Kind, Impl: grading.Reference, Seed: opt.Seed,
-		Checks: func(course.Lab) []course.Check { return checks },
+		Checks:    func(course.Lab) []course.Check { return checks },
+		Test2JSON: opt.test2json,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("grade the reference: %w", err)
@@ -354,9 +361,10 @@ func gradePhase(ctx context.Context, opt Options, l course.Lab, checks []course.
 	var first string
 	run, err := grading.Grade(mctx, grading.Options{
 		Root: opt.Root, Weeks: []int{l.Week}, Kind: l.Kind, Impl: grading.Reference, Seed: opt.Seed,
-		Overlay: func(course.Lab) build.Overlay { return ov },
-		Checks:  func(course.Lab) []course.Check { return checks },
-		Jobs:    1,
+		Overlay:   func(course.Lab) build.Overlay { return ov },
+		Checks:    func(course.Lab) []course.Check { return checks },
+		Jobs:      1,
+		Test2JSON: opt.test2json,
 		Done: func(id string, st result.Status, _ time.Duration) {
 			if st == result.StatusPass {
 				return

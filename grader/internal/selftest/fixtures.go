@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"netlabs/grader/course"
+	"netlabs/grader/internal/build"
 	"netlabs/grader/internal/grading"
 	"netlabs/grader/internal/runner"
 	"netlabs/grader/result"
@@ -70,6 +71,11 @@ func (s *suite) fixtures(ctx context.Context) {
 	steps = slices.DeleteFunc(steps, func(st fixtureStep) bool { return !s.selected(st.name) })
 	if len(steps) == 0 {
 		return
+	}
+	// One test2json for every fixture's grading, not one each.
+	if dir, err := os.MkdirTemp("", "netlabs-selftest-t2j-"); err == nil {
+		defer os.RemoveAll(dir)
+		s.test2json, _ = (&build.Toolchain{Root: s.opt.Root, Dir: dir}).Test2JSON(ctx)
 	}
 
 	type outcome struct {
@@ -161,6 +167,7 @@ func (s *suite) fixture(ctx context.Context, root string, fx *fixture, noPolicy 
 	run, err := grading.Grade(ctx, grading.Options{
 		Root: root, Weeks: []int{w.Number}, Kind: l.Kind, Impl: impl, Seed: s.opt.Seed,
 		NoPolicy: noPolicy, Timeout: fx.Timeout, Repeat: s.opt.Repeat, RepeatFailures: !s.opt.RepeatAll,
+		Test2JSON: s.test2json,
 	})
 	if err != nil {
 		return err

@@ -62,6 +62,7 @@ type Options struct {
 type suite struct {
 	opt            Options
 	passed, failed int
+	test2json      string // built once for the fixtures' gradings
 }
 
 // Run runs the self-test and reports whether every step passed.
