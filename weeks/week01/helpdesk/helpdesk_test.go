@@ -125,8 +125,9 @@ func (c *client) expect(want string) {
 	}
 }
 
-// await skips join and leave notices and echoes of the client's own lines
-// (TestJoinLeave and TestRelay grade those), then the next line must be want.
+// await skips join and leave notices, echoes of the client's own lines and
+// relayed "/quit" lines (TestJoinLeave, TestRelay and TestQuit grade those),
+// then the next line must be want.
 func (c *client) await(want string) {
 	c.t.Helper()
 	for {
@@ -134,7 +135,26 @@ func (c *client) await(want string) {
 		if err != nil {
 			c.t.Fatalf("%s: waiting for %.80q: %v", c.nick, want, err)
 		}
-		if isNotice(got) || strings.HasPrefix(got, c.nick+": ") {
+		if isNotice(got) || strings.HasPrefix(got, c.nick+": ") || strings.HasSuffix(got, ": /quit") {
+			continue
+		}
+		if got != want {
+			c.t.Fatalf("%s: got line %.80q, want %.80q", c.nick, got, want)
+		}
+		return
+	}
+}
+
+// next skips echoes of the client's own lines and relayed "/quit" lines
+// (TestRelay and TestQuit grade those), then the next line must be want.
+func (c *client) next(want string) {
+	c.t.Helper()
+	for {
+		got, err := c.readLine()
+		if err != nil {
+			c.t.Fatalf("%s: waiting for %.80q: %v", c.nick, want, err)
+		}
+		if strings.HasPrefix(got, c.nick+": ") || strings.HasSuffix(got, ": /quit") {
 			continue
 		}
 		if got != want {
