@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -182,11 +183,12 @@ func TestBufferSize(t *testing.T) {
 		return rec.wait(t, 2, fmt.Sprintf("two datagrams, BufferSize %d", size))
 	}
 	describe := func(rs []record) string {
-		var b strings.Builder
+		var outcomes []string // in any order: the order of Handle's calls is TestHandleOneAtATime's business
 		for _, r := range rs {
-			fmt.Fprintf(&b, "[%d bytes, truncated %v] ", len(r.d.Payload), errors.Is(r.err, datagram.ErrTruncated))
+			outcomes = append(outcomes, fmt.Sprintf("[%d bytes, truncated %v]", len(r.d.Payload), errors.Is(r.err, datagram.ErrTruncated)))
 		}
-		return b.String()
+		slices.Sort(outcomes)
+		return strings.Join(outcomes, " ")
 	}
 	zero := describe(outcome(0))
 	for _, size := range []int{-1, -datagram.MaxPayload} {

@@ -23,7 +23,7 @@ func TestFigureEdges(t *testing.T) {
 	labtest.NoLeaks(t)
 	const top = math.MaxUint32
 	t.Run("the highest seqs and ids", func(t *testing.T) {
-		c := &sensors.Collector{}
+		c := &sensors.Collector{LateAfter: time.Hour} // lateness is TestLate's business
 		feed(c, []dg{{sensor: top, seq: 1, value: 0}, {sensor: top, seq: top - 1, value: 1}, {sensor: top, seq: top, value: 2}, {sensor: 0, seq: 1, value: 3}})
 		rep := c.Report()
 		want := []sensors.SensorReport{
