@@ -97,6 +97,22 @@ func (c *capture) next(d time.Duration) (dg datagram, ok bool) {
 	return dg, true
 }
 
+// expectPayload checks that the next datagram is payload, sent to g, with
+// whatever TTL.
+func (c *capture) expectPayload(g netip.Addr, payload string) datagram {
+	c.t.Helper()
+	dg, ok := c.next(readTimeout)
+	switch {
+	case !ok:
+		c.t.Fatalf("no datagram within %v, want %q sent to %v", readTimeout, payload, g)
+	case dg.payload != payload:
+		c.t.Fatalf("got datagram %.80q, want %.80q", dg.payload, payload)
+	case dg.dst != g:
+		c.t.Fatalf("datagram %.60q went to %v, want the class group %v", dg.payload, dg.dst, g)
+	}
+	return dg
+}
+
 // expect checks that the next datagram is payload, sent to g with TTL 1.
 func (c *capture) expect(g netip.Addr, payload string) {
 	c.t.Helper()
