@@ -52,7 +52,7 @@ var week02Basic = Lab{
 		{ID: "w02.basic.exchange_cancel", Name: "cancellation without a deadline ends the wait", Test: "TestExchangeCancel", Points: 3,
 			Hint: "A ctx with no deadline can still be cancelled: context.AfterFunc(ctx, ...) that sets the conn's deadline to now wakes the read; then return an error wrapping ctx.Err() (context.Canceled), not ErrNoReply."},
 		{ID: "w02.basic.bad_address", Name: "an unusable address is an error", Test: "TestBadAddress", Points: 2,
-			Hint: "Return net.Dial's error (a port out of range, a missing port): fire and forget means not waiting for an answer, not hiding your own errors."},
+			Hint: "Return the error of net.Dial or net.ResolveUDPAddr (a port out of range, a missing port), as it is or wrapped with %w: fire and forget means not waiting for an answer, not hiding your own errors."},
 		{ID: "w02.basic.fd_leak", Name: "no socket left open per call", Test: "TestNoFDLeak", Points: 3,
 			Hint: "defer conn.Close() right after a successful Dial, so that every return of Send and Exchange (a reply, a timeout, a cancellation, ECONNREFUSED) closes the socket."},
 		// The programs.
