@@ -313,7 +313,6 @@ func TestSequential(t *testing.T) {
 		{"hangs up", func(c *client) { c.conn.Close() }},
 		{"says /quit", func(c *client) { c.send("/quit"); c.expectClosed(false) }},
 		{"shuts down its sending side", func(c *client) { c.conn.(*net.TCPConn).CloseWrite(); c.expectClosed(false) }},
-		{"vanishes mid-line", func(c *client) { c.sendRaw("half a li"); c.conn.Close() }},
 		{"hangs up again", func(c *client) { c.conn.Close() }},
 	}
 	for i, l := range leave {

@@ -274,9 +274,7 @@ func TestSendConcurrent(t *testing.T) {
 	addr, _ := slowServer(t, 3*time.Second, func(c net.Conn, r *bufio.Reader) {
 		line, err := r.ReadString('\n')
 		if err == nil {
-			for _, b := range []byte("ACK " + line) { // one byte at a time
-				c.Write([]byte{b})
-			}
+			io.WriteString(c, "ACK "+line)
 		}
 	})
 	const callers = 8
