@@ -150,6 +150,15 @@ func TestSensor(t *testing.T) {
 			}
 		}
 	})
+	t.Run("the first reading at once", func(t *testing.T) {
+		target := udp(t)
+		in := collect(t, target)
+		s := &sensors.Sensor{ID: 2, Count: 1, Interval: time.Hour}
+		if err := result(t, runSensor(t, context.Background(), s, target.LocalAddr().String()), 3*time.Second); err != nil {
+			t.Fatalf("Run with Count 1 = %v, want nil", err)
+		}
+		in.wait(t, 1)
+	})
 	t.Run("default values", func(t *testing.T) {
 		target := udp(t)
 		in := collect(t, target)
