@@ -55,6 +55,20 @@ func TestRefuse(t *testing.T) {
 		return
 	}
 	labtest.NoFDLeak(t, 10, "Join and Dial that fail", refuseAll)
+
+	// A port that a socket without SO_REUSEADDR holds: the bind fails.
+	busy, err := net.ListenUDP("udp4", &net.UDPAddr{Port: freePort(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	g := &net.UDPAddr{IP: good.IP, Port: busy.LocalAddr().(*net.UDPAddr).Port}
+	if m, err := multicast.Join(ifi, g); m != nil || err == nil || !strings.Contains(err.Error(), good.IP.String()) {
+		if m != nil {
+			m.Close()
+		}
+		t.Errorf("Join(%s, %v) on a port held without SO_REUSEADDR = %v, %v; want nil and an error that names the group", ifi.Name, g, m, err)
+	}
 }
 
 func TestDescriptors(t *testing.T) {
