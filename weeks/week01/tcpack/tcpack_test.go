@@ -209,6 +209,9 @@ func TestServeShutdown(t *testing.T) {
 
 	// A client that has not sent its request yet, with 10s of read timeout left.
 	idle := labtest.Dial(t, addr)
+	// Serve must hold the connection when it is told to stop: one still in
+	// the listener's queue would be reset by the listener's close alone.
+	labtest.WaitAccepted(t, addr)
 	start := time.Now()
 	err = stop()
 	switch {
