@@ -214,8 +214,13 @@ func TestChatErrors(t *testing.T) {
 		if !errors.Is(err, broken) {
 			t.Errorf("the input failed with %q: Chat() = %v; want in's error", broken, err)
 		}
-		if e := <-quit; e != nil {
-			t.Errorf("at the end of a failing input, Chat must say /quit: %v", e)
+		select {
+		case e := <-quit:
+			if e != nil {
+				t.Errorf("at the end of a failing input, Chat must say /quit: %v", e)
+			}
+		case <-time.After(labtest.IOTimeout):
+			t.Errorf("at the end of a failing input, Chat must say /quit: the server heard nothing of it within %v", labtest.IOTimeout)
 		}
 	})
 
