@@ -27,9 +27,13 @@ const (
 )
 
 // fixtureWorkers is how many fixtures are graded at once, each in its own
-// copy of the course: builds and runs overlap, and on two cores the whole
-// takes about two thirds of the time.
-const fixtureWorkers = 2
+// copy of the course, and fixtureJobs how many checks each runs at once:
+// builds and runs overlap, and most checks wait on the network, not the CPU.
+// The load this makes on two cores is also a test of the checks' stability.
+const (
+	fixtureWorkers = 3
+	fixtureJobs    = 3
+)
 
 // fixtureStep is one fixture run: a fixture with or without the policy check.
 type fixtureStep struct {
@@ -167,7 +171,7 @@ func (s *suite) fixture(ctx context.Context, root string, fx *fixture, noPolicy 
 	run, err := grading.Grade(ctx, grading.Options{
 		Root: root, Weeks: []int{w.Number}, Kind: l.Kind, Impl: impl, Seed: s.opt.Seed,
 		NoPolicy: noPolicy, Timeout: fx.Timeout, Repeat: s.opt.Repeat, RepeatFailures: !s.opt.RepeatAll,
-		Test2JSON: s.test2json,
+		Test2JSON: s.test2json, Jobs: fixtureJobs,
 	})
 	if err != nil {
 		return err
