@@ -285,7 +285,10 @@ func TestChatCancel(t *testing.T) {
 	case <-time.After(time.Second):
 		t.Fatal("ctx was cancelled, but Chat's connection was still open 1s later: cancelling ctx closes it at once")
 	}
-	typing.Close() // the user's input ends: now Chat can return
+	// The user's input ends, so that Chat can return; with an error, not EOF,
+	// so that a Chat whose end of input and cancellation race to decide its
+	// result returns an error either way: this check grades the cancellation.
+	typing.CloseWithError(errors.New("the test closed the input"))
 	if err := chatResult(t, errc, 2*time.Second, "ctx cancelled, then the input ended"); err == nil {
 		t.Error("ctx was cancelled: Chat() = nil, want an error")
 	}
