@@ -12,6 +12,7 @@ func TestUnstableNamesTheCheckAndBothSeeds(t *testing.T) {
 		{ID: "w01.basic.steady", Status: result.StatusFail, Repeats: []result.Status{result.StatusFail, result.StatusFail}},
 		{ID: "w01.basic.flaky", Status: result.StatusPass, Repeats: []result.Status{result.StatusPass, result.StatusTimeout}},
 		{ID: "w01.basic.once", Status: result.StatusPass},
+		{ID: "w01.basic.racy", Status: result.StatusError, Repeats: []result.Status{result.StatusFail, result.StatusTimeout}},
 	}}}}}}
 	errs := unstable(run, 40)
 	if len(errs) != 1 {
