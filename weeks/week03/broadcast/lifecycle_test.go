@@ -158,7 +158,7 @@ func TestDiscoverCancel(t *testing.T) {
 			a, err := (&broadcast.Seeker{}).Discover(ctx, netip.AddrPortFrom(loopback, port(r)).String())
 			done <- result{a, err}
 		}()
-		if !poll(replyWait, func() bool { return len(f.received()) > 0 }) {
+		if !labtest.Poll(replyWait, func() bool { return len(f.received()) > 0 }) {
 			cancel()
 			<-done
 			t.Fatalf("the responder received no query within %v", replyWait)

@@ -256,8 +256,8 @@ func TestAnswerEveryQuery(t *testing.T) {
 func TestAnswerLog(t *testing.T) {
 	labtest.NoLeaks(t)
 	conn := udpSocket(t, "127.0.0.1:0", false)
-	var log lines
-	serve(t, &broadcast.Responder{Name: "alpha", Logf: log.logf}, conn)
+	var log labtest.LogLines
+	serve(t, &broadcast.Responder{Name: "alpha", Logf: log.Logf}, conn)
 	dst := netip.AddrPortFrom(loopback, port(conn))
 
 	// Two seekers, each at its own address: each answer is logged once,
@@ -269,10 +269,10 @@ func TestAnswerLog(t *testing.T) {
 			t.Fatalf("seeker %d: answer %s, %v; want %q", i+1, short(d.msg), err, "HERE "+tok+" alpha")
 		}
 		want := fmt.Sprintf("answer to %s: HERE %s alpha", seeker.LocalAddr(), tok)
-		if !poll(replyWait, func() bool { return log.count(want) > 0 }) {
+		if !labtest.Poll(replyWait, func() bool { return log.Count(want) > 0 }) {
 			t.Fatalf("answered %s, but Logf(%q) was not called within %v; Logf was called with\n%s", seeker.LocalAddr(), want, replyWait, log.String())
 		}
-		if n := log.count(want); n != 1 {
+		if n := log.Count(want); n != 1 {
 			t.Errorf("Logf(%q) called %d times for one answer, want once; Logf was called with\n%s", want, n, log.String())
 		}
 	}

@@ -290,9 +290,9 @@ func TestNodeInvalid(t *testing.T) {
 func TestNodeLog(t *testing.T) {
 	labtest.NoLeaks(t)
 	nodeConn := udpConn(t)
-	var log lines
+	var log labtest.LogLines
 	n := alpha()
-	n.Logf = log.logf
+	n.Logf = log.Logf
 	serveNode(t, n, nodeConn)
 	tests := []struct {
 		kind string
@@ -304,10 +304,10 @@ func TestNodeLog(t *testing.T) {
 		send(t, scanner, nodeConn.LocalAddr(), q)
 		receiveN(t, scanner, tt.want, fmt.Sprintf("query %q", q))
 		want := fmt.Sprintf("answered %s with %d offers (kind %s)", scanner.LocalAddr(), tt.want, tt.kind)
-		if !poll(replyWait, func() bool { return log.count(want) > 0 }) {
+		if !labtest.Poll(replyWait, func() bool { return log.Count(want) > 0 }) {
 			t.Fatalf("answered %q from %s, but Logf(%q) was not called within %v; Logf was called with\n%s", q, scanner.LocalAddr(), want, replyWait, log.String())
 		}
-		if c := log.count(want); c != 1 {
+		if c := log.Count(want); c != 1 {
 			t.Errorf("Logf(%q) called %d times for one query, want once; Logf was called with\n%s", want, c, log.String())
 		}
 	}

@@ -54,7 +54,7 @@ func TestScanCancel(t *testing.T) {
 		go func() {
 			// Cancel once alpha has answered, and the scanner has had time
 			// to read the answer.
-			if poll(replyWait, func() bool { return len(f.received()) > 0 }) {
+			if labtest.Poll(replyWait, func() bool { return len(f.received()) > 0 }) {
 				time.Sleep(time.Second)
 			}
 			cancel()
