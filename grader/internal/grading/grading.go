@@ -62,7 +62,7 @@ type Options struct {
 	NoPolicy bool
 	// Overlay, if set, adds files to a lab's build: mutants and fixtures.
 	Overlay func(course.Lab) build.Overlay
-	// Timeout, when positive, replaces every check's own time limit (the
+	// Timeout, when positive, caps every check's own time limit (the
 	// self-test shortens it for fixtures that hang on purpose).
 	Timeout time.Duration
 	// Jobs bounds the checks that run at once; zero means the number of CPUs.

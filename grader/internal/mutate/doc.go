@@ -32,8 +32,9 @@
 // the grader grades a student: package grading builds the lab's tests once
 // per mutant with the mutated file overlaid in place of the student's file
 // (grading.Options.Overlay), and runs each check in its own sandboxed
-// process. A mutant is killed when one non-bonus check does not pass;
-// bonus checks are not run.
+// process. A mutant is killed when one check does not pass, a bonus check
+// too: the bonus is part of the lab's contract, and a mutant of a function
+// only the bonus calls can be killed by nothing else.
 //
 // To keep a full run affordable on two cores:
 //   - the reference is graded first (this also proves it passes every
@@ -64,8 +65,7 @@
 // The operators are written here rather than borrowed. gremlins and
 // go-mutesting both mutate a module's files in place and judge a mutant by
 // "go test" passing or failing; the grader's model is different (an overlay
-// build of a lab, verdicts per check in a sandbox, bonus checks that do not
-// count), and neither has operators for concurrency, which is half of what
+// build of a lab, verdicts per check in a sandbox), and neither has operators for concurrency, which is half of what
 // these labs teach. Each operator, by the name reports and ids use:
 //
 //	boundary      < and <=, > and >= swapped

@@ -279,17 +279,13 @@ func runLab(ctx context.Context, opt Options, l course.Lab, scratch string) *Lab
 	return lr
 }
 
-// limits returns the checks a mutant is graded with: the lab's non-bonus
-// checks, each with a shorter time limit, the quickest first. It grades the
+// limits returns the checks a mutant is graded with: all the lab's checks,
+// bonus ones too (a bonus is part of the contract), each with a shorter time
+// limit, the quickest first. It grades the
 // reference to learn how long each check takes, and fails when the
 // reference does not pass them all: every mutant would then look killed.
 func limits(ctx context.Context, opt Options, l course.Lab) ([]course.Check, error) {
-	var checks []course.Check
-	for _, c := range l.Checks {
-		if !c.Bonus {
-			checks = append(checks, c)
-		}
-	}
+	checks := slices.Clone(l.Checks)
 	if opt.NoBaseline {
 		for i := range checks {
 			checks[i].Timeout = min(checks[i].Limit(), NoBaselineLimit)

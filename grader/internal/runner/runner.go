@@ -47,7 +47,7 @@ type Runner struct {
 	SandboxNote string
 	// HostNetwork lets tests that need broadcast or multicast run without a sandbox.
 	HostNetwork bool
-	// Timeout, when positive, replaces every check's own time limit.
+	// Timeout, when positive, caps every check's own time limit.
 	Timeout time.Duration
 }
 
@@ -132,7 +132,7 @@ func (r *Runner) Run(ctx context.Context, b Binary, c course.Check) (res result.
 
 	limit := c.Limit()
 	if r.Timeout > 0 {
-		limit = r.Timeout
+		limit = min(limit, r.Timeout)
 	}
 	v := newVerdict(c.Test, OutputLimit)
 	v.labFiles = b.LabFiles
