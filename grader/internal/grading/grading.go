@@ -73,9 +73,11 @@ type Options struct {
 	// The self-test uses it to prove that verdicts do not depend on the seed
 	// or on timing.
 	Repeat int
-	// RepeatFailures limits Repeat to the checks whose first run did not
-	// pass: the runs that decide a known-bad variant's verdict, at a fraction
-	// of the cost (the self-test's fixtures).
+	// RepeatFailures limits Repeat to the checks whose first run failed or
+	// erred: the runs that decide a known-bad variant's verdict, at a
+	// fraction of the cost (the self-test's fixtures). A check that ran out
+	// of time is not repeated either: each repeat would cost its whole limit
+	// again, and a variant that hangs hangs on every seed.
 	RepeatFailures bool
 	// Test2JSON, if set, is a test2json binary built before (build.Toolchain.
 	// Test2JSON): callers that grade many times in a row save its build.
@@ -324,7 +326,7 @@ func (g *grader) check(ctx context.Context, b runner.Binary, c course.Check) res
 		return res
 	}
 	res := run(g.r)
-	if g.opt.RepeatFailures && res.Status == result.StatusPass {
+	if g.opt.RepeatFailures && (res.Status == result.StatusPass || res.Status == result.StatusTimeout) {
 		return res
 	}
 	for k := 1; k < g.opt.Repeat; k++ {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -54,6 +55,11 @@ func (s *suite) fixtures(ctx context.Context) {
 			}
 			return nil
 		})
+	}
+	if n := s.opt.FixtureSample; n > 0 {
+		kept := sampleFixtures(s.opt.Root, paths, n, s.opt.Seed)
+		fmt.Fprintf(s.opt.Out, "fixtures: %d of %d, every cheat and %d known-bad variant(s) per lab drawn with seed %d (-fixtures 0 grades them all)\n", len(kept), len(paths), n, s.opt.Seed)
+		paths = kept
 	}
 	var steps []fixtureStep
 	for _, p := range paths {
@@ -123,6 +129,36 @@ func (s *suite) fixtures(ctx context.Context) {
 		s.report(st.name, o.d, o.err)
 	}
 	wg.Wait()
+}
+
+// sampleFixtures keeps every cheat and, of each lab's known-bad variants,
+// perLab drawn with seed; paths keep their order.
+func sampleFixtures(root string, paths []string, perLab int, seed uint64) []string {
+	byLab := map[string][]string{}
+	var labs []string
+	keep := map[string]bool{}
+	for _, p := range paths {
+		rel, _ := filepath.Rel(root, p)
+		lab := labFromPath(rel)
+		if lab == "" {
+			keep[p] = true
+			continue
+		}
+		if byLab[lab] == nil {
+			labs = append(labs, lab)
+		}
+		byLab[lab] = append(byLab[lab], p)
+	}
+	slices.Sort(labs)
+	rng := rand.New(rand.NewPCG(seed, 0x6669787475726573)) // "fixtures"
+	for _, lab := range labs {
+		ps := byLab[lab]
+		rng.Shuffle(len(ps), func(i, j int) { ps[i], ps[j] = ps[j], ps[i] })
+		for _, p := range ps[:min(perLab, len(ps))] {
+			keep[p] = true
+		}
+	}
+	return slices.DeleteFunc(slices.Clone(paths), func(p string) bool { return !keep[p] })
 }
 
 // labFromPath is the lab id of a mutant path mutants/week01/tcpack/x.txtar.

@@ -52,6 +52,10 @@ type Options struct {
 	// Load keeps every core busy while the self-test runs, to prove that
 	// verdicts do not depend on a quiet machine.
 	Load bool
+	// FixtureSample, when positive, grades every cheat but only that many of
+	// each lab's known-bad variants, drawn with Seed (CI's quick run); zero
+	// grades them all.
+	FixtureSample int
 	// BatchPerKind is how many synthetic checkouts of each kind the batch
 	// step grades (at least 1).
 	BatchPerKind int
